@@ -1,0 +1,71 @@
+# The book's commands. `make book` and `make test` are all a reader or CI needs: each creates the
+# environment (.venv, pinned) on first use. Times are measured on a 2-core machine; see README.
+
+PYTHON   ?= python3.11
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+PYTEST   := $(BIN)/python -m pytest -p no:cacheprovider
+SEED     ?= 2018
+OUT      ?= data/synthetic
+PORT     ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+.PHONY: help env book serve data test test-package test-notebooks test-site browser bench clean
+
+help:
+	@echo "make book    build the site into _build/html (creates .venv on first use)"
+	@echo "make test    run every test: package, notebooks (nbval), strict build, browser"
+	@echo "make serve   serve _build/html on http://localhost:$(PORT)"
+	@echo "make data    write a synthetic dataset: make data SEED=<int> OUT=<dir>"
+	@echo "make bench   print the benchmark figures beside their budgets"
+	@echo "make clean   remove the build (keeps .venv)"
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt requirements-test.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	touch $@
+
+# Strict: any Sphinx warning, missing reference or failing cell fails the build.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+serve:
+	@test -d _build/html || { echo "no site yet: run 'make book' first"; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+data: $(STAMP)
+	$(BIN)/python -m seto2018 data --seed $(SEED) --out $(OUT)
+
+# The browser tests drive the system's Chromium (Debian's package); never a browser download.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
+	$(MAKE) --no-print-directory test-package
+	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory test-site
+
+test-package: $(STAMP)
+	$(PYTEST) -m "not site" tests
+
+# Every chapter executed; one notebook per worker so its cells run in order.
+test-notebooks: $(STAMP)
+	SETO2018_BOOK=1 $(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadfile chapters
+
+test-site: $(STAMP) browser
+	$(PYTEST) -m site tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_synth.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,14 @@
+"""The book's small package: what the chapters should not repeat.
+
+- ``synth``: the synthetic data generator (``generate(seed)``).
+- ``data``: ``load(name, path=None)`` reads a dataset and validates it.
+- ``published``: the report's published numbers, read from ``data/published/``.
+- ``charts``: the book's Altair theme and its offline renderer.
+"""
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: The repository root when the package is used from a checkout (editable install).
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SEED = 2018

@@ -1,0 +1,166 @@
+"""The book's chart theme and its offline renderer.
+
+Every chapter starts with::
+
+    from seto2018 import charts
+    charts.enable()
+
+and then builds ordinary Altair charts. ``enable()`` turns on one theme for the whole book
+(readable type, the Okabe-Ito colour-blind-safe palette, no red-for-harm colours) and one renderer.
+
+Why a renderer of our own: Altair's default HTML output loads Vega from a CDN, so behind a school
+firewall, or offline, the charts do not draw, and every visit is reported to a third party. In the
+book build (``SETO2018_BOOK=1``, set by the book's Sphinx extension) a chart is written as an
+empty container plus its Vega-Lite spec as JSON; one local bundle (``_static/vega-bundle.js``,
+built from the ``vl-convert-python`` package at build time) draws every chart on the page. Run
+interactively (Jupyter, Colab), charts use Altair's own renderer instead.
+
+``figure(chart, table, caption)`` shows a chart with its numbers in a table beside it and a
+caption, which is how every figure in the book appears.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+
+import altair as alt
+import pandas as pd
+
+THEME = "seto2018"
+RENDERER = "seto2018"
+BOOK_ENV = "SETO2018_BOOK"
+
+#: Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies. Their
+#: vermillion is left out (no red-for-harm colours, shared/CARE.md); grey stands in for it.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#7b8794", "#F0E442", "#000000"]
+#: Ordered categories (periods, activity levels) use one hue from light to dark.
+SEQUENTIAL = "blues"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+TEXT_COLOUR = "#1f2933"  # 14:1 contrast on white
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    axis = {
+        "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": "normal",
+        "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "gridColor": "#e4e7eb",
+        "domainColor": "#7b8794", "tickColor": "#7b8794", "labelLimit": 260,
+    }
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"continuousWidth": 420, "continuousHeight": 260, "stroke": None},
+            "title": {"fontSize": 16, "fontWeight": 600, "anchor": "start", "color": TEXT_COLOUR,
+                      "subtitleFontSize": 13, "subtitleColor": "#3e4c59", "offset": 10},
+            "axis": axis,
+            "header": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": TEXT_COLOUR},
+            "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": TEXT_COLOUR,
+                       "titleColor": TEXT_COLOUR, "orient": "bottom", "direction": "horizontal",
+                       "labelLimit": 260, "symbolType": "square"},
+            "range": {"category": PALETTE, "ordinal": {"scheme": SEQUENTIAL},
+                      "ramp": {"scheme": SEQUENTIAL}},
+            "bar": {"color": PALETTE[0]},
+            "line": {"color": PALETTE[0], "strokeWidth": 2.5},
+            "point": {"color": PALETTE[0], "filled": True, "size": 70},
+            "rule": {"color": "#3e4c59"},
+            "text": {"color": TEXT_COLOUR, "fontSize": 12},
+        }
+    }
+
+
+def in_book() -> bool:
+    """True when the notebook is being executed for the book (or its tests)."""
+    return os.environ.get(BOOK_ENV) == "1"
+
+
+def check_accessible(spec: dict) -> None:
+    """Refuse a chart that a screen-reader user could not make sense of."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if not title:
+        raise ValueError("Every chart in the book needs a title: add .properties(title=...).")
+    if not spec.get("description"):
+        raise ValueError(
+            f"Chart {title!r} has no description. Vega uses it as the chart's ARIA label, which is "
+            "what a screen reader says: add .properties(description='One sentence on what it shows.')."
+        )
+
+
+def _chart_id(spec_json: str) -> str:
+    return "s18-chart-" + hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:12]
+
+
+def chart_html(spec: dict) -> str:
+    """The HTML the book writes for one chart: a container and its spec, drawn by the bundle."""
+    check_accessible(spec)
+    spec_json = json.dumps(spec, separators=(",", ":"), sort_keys=True)
+    chart_id = _chart_id(spec_json)
+    # "</" would close the <script> early; JSON allows the escaped form.
+    safe_json = spec_json.replace("</", "<\\/")
+    return (
+        f'<div class="s18-chart" id="{chart_id}"></div>'
+        f'<script type="application/json" class="s18-spec" data-for="{chart_id}">{safe_json}</script>'
+    )
+
+
+def _render(spec: dict, **_metadata) -> dict:
+    return {"text/html": chart_html(spec), "text/plain": f"<chart: {_plain_title(spec)}>"}
+
+
+def _plain_title(spec: dict) -> str:
+    title = spec.get("title", "")
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+alt.theme.register(THEME, enable=False)(_theme)
+alt.renderers.register(RENDERER, _render)
+
+
+def enable() -> None:
+    """Turn on the book's theme, and its offline renderer when building the book."""
+    alt.theme.enable(THEME)
+    alt.renderers.enable(RENDERER if in_book() else "default")
+
+
+def table_html(table: pd.DataFrame, *, index: bool = False) -> str:
+    """A figure's numbers as an accessible HTML table (header cells scoped, no styling noise)."""
+    return table.to_html(index=index, border=0, classes="s18-table", na_rep="–", escape=True)
+
+
+class Figure:
+    """A chart, its numbers in a table beside it, and a caption: how every figure appears."""
+
+    def __init__(self, chart: alt.TopLevelMixin, table: pd.DataFrame, caption: str, *,
+                 index: bool = False):
+        if not caption:
+            raise ValueError("A figure needs a caption that says what it shows.")
+        self.chart, self.table, self.caption, self.index = chart, table, caption, index
+
+    def _repr_html_(self) -> str:
+        spec = self.chart.to_dict()
+        return (
+            '<figure class="s18-figure">'
+            f'<div class="s18-figure-chart">{chart_html(spec)}</div>'
+            f'<div class="s18-figure-table">{table_html(self.table, index=self.index)}</div>'
+            f"<figcaption>{html.escape(self.caption)}</figcaption>"
+            "</figure>"
+        )
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        if in_book():
+            display(HTML(self._repr_html_()))
+        else:  # Jupyter and Colab draw the chart themselves
+            display(self.chart)
+            display(HTML(table_html(self.table, index=self.index)
+                         + f"<p><em>{html.escape(self.caption)}</em></p>"))
+
+
+def figure(chart: alt.TopLevelMixin, table: pd.DataFrame, caption: str, *,
+           index: bool = False) -> Figure:
+    """Show ``chart`` with ``table`` (its numbers) beside it and ``caption`` under both."""
+    return Figure(chart, table, caption, index=index)

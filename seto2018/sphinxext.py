@@ -1,0 +1,103 @@
+"""The book's Sphinx extension: serve the Vega bundle locally and style figures.
+
+Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
+
+- marks the build (``SETO2018_BOOK=1``) before notebooks execute, so that the kernels Jupyter
+  Book starts inherit it and ``charts.enable()`` picks the offline renderer;
+- writes one Vega/Vega-Lite/Vega-Embed bundle (from the ``vl-convert-python`` package, never
+  fetched) into the site's ``_static/``, and adds it, deferred, only to pages that have a chart:
+  pages without charts stay light, and the browser caches the bundle across the pages that do;
+- adds the book's stylesheet.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import vl_convert
+
+from . import charts
+
+BUNDLE = "vega-bundle.js"
+STATIC = Path(__file__).parent / "static"
+
+# Runs inside the bundle, after vegaEmbed is defined: draw every chart container on the page.
+DRAW_SNIPPET = """
+function drawCharts() {
+  for (const holder of document.querySelectorAll('script.s18-spec')) {
+    const target = document.getElementById(holder.dataset.for);
+    if (!target || target.dataset.drawn) continue;
+    target.dataset.drawn = 'yes';
+    vegaEmbed(target, JSON.parse(holder.textContent), {renderer: 'svg', actions: false})
+      .catch((error) => {
+        target.textContent = 'This chart could not be drawn; its numbers are in the table beside it.';
+        console.error(error);
+      });
+  }
+}
+window.vegaEmbed = vegaEmbed;
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', drawCharts);
+} else {
+  drawCharts();
+}
+"""
+
+
+def bundle_dir(app) -> Path:
+    return Path(app.outdir).parent / "seto2018-static"
+
+
+def write_bundle(target: Path) -> Path:
+    """Write the bundle once per Vega-Lite version; later builds reuse it (it takes ~2 s)."""
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = target / f".vl-convert-{vl_convert.__version__}"
+    path = target / BUNDLE
+    if not (path.exists() and stamp.exists()):
+        # The bundle is written as a module; wrapped in a function, its top-level names (such as
+        # `_`) cannot collide with the theme's scripts, which share the page's global scope.
+        code = vl_convert.javascript_bundle(DRAW_SNIPPET)
+        path.write_text(f"(function () {{\n{code}\n}})();\n", encoding="utf-8")
+        for old in target.glob(".vl-convert-*"):
+            old.unlink()
+        stamp.touch()
+    return path
+
+
+def _on_builder_inited(app) -> None:
+    if app.builder.format != "html":
+        return
+    write_bundle(bundle_dir(app))
+    app.config.html_static_path.extend([str(STATIC), str(bundle_dir(app))])
+    app.add_css_file("seto2018.css")
+
+
+def _is_thebe(asset) -> bool:
+    text = f"{getattr(asset, 'filename', '')} {asset.attributes.get('body', '')}"
+    return "thebe" in text.lower()
+
+
+def _on_page_context(app, pagename, templatename, context, doctree) -> None:
+    # The book offers Binder and Colab, not in-page live code: drop Thebe's scripts, which
+    # Jupyter Book 1.x adds twice to notebook pages (a console error) and which name a CDN.
+    context["script_files"][:] = [s for s in context.get("script_files", []) if not _is_thebe(s)]
+    context["css_files"][:] = [s for s in context.get("css_files", []) if not _is_thebe(s)]
+    body = context.get("body", "")
+    # docutils marks bibliography entries role="doc-biblioentry" inside a role="list": ARIA 1.2
+    # deprecates that role and a list must hold list items (axe-core: a critical violation).
+    context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if "s18-chart" in body:
+        app.add_js_file(BUNDLE, loading_method="defer")
+
+
+def _on_config_inited(app, config) -> None:
+    # Without an explicit default mode the stock theme logs a console error on a first visit.
+    config.html_context.setdefault("default_mode", "light")
+
+
+def setup(app):
+    os.environ[charts.BOOK_ENV] = "1"
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

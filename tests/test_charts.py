@@ -1,0 +1,71 @@
+"""The chart theme and the offline renderer."""
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from seto2018 import charts, sphinxext
+
+DATA = pd.DataFrame({"group": ["a", "b"], "n": [3, 5]})
+
+
+def bar(**props) -> alt.Chart:
+    return alt.Chart(DATA).mark_bar().encode(x="n:Q", y="group:N").properties(**props)
+
+
+@pytest.fixture
+def book_mode(monkeypatch):
+    monkeypatch.setenv(charts.BOOK_ENV, "1")
+    charts.enable()
+    yield
+    alt.renderers.enable("default")
+    alt.theme.enable("default")
+
+
+def test_book_renderer_writes_a_container_and_its_spec_without_any_cdn(book_mode):
+    bundle = bar(title="T", description="Two bars: a 3, b 5.")._repr_mimebundle_()
+    html = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
+    assert 'class="s18-chart"' in html and 'class="s18-spec"' in html
+    assert "http" not in html.replace("https://vega.github.io/schema", "")  # only the schema id
+    spec = json.loads(re.search(r'<script type="application/json"[^>]*>(.*)</script>', html).group(1))
+    assert spec["config"]["range"]["category"] == charts.PALETTE  # the theme is applied
+    assert spec["description"] == "Two bars: a 3, b 5."
+
+
+def test_chart_without_title_or_description_is_refused(book_mode):
+    with pytest.raises(ValueError, match="title"):
+        charts.chart_html(bar(description="d").to_dict())
+    with pytest.raises(ValueError, match="description"):
+        charts.chart_html(bar(title="T").to_dict())
+
+
+def test_spec_cannot_close_its_script_early(book_mode):
+    html = charts.chart_html(bar(title="</script><b>x", description="d").to_dict())
+    assert html.count("</script>") == 1
+
+
+def test_figure_puts_table_beside_chart_with_caption(book_mode):
+    fig = charts.figure(bar(title="T", description="d"), DATA, "Figure 1: two groups.")
+    html = fig._repr_html_()
+    assert html.startswith('<figure class="s18-figure">')
+    assert 's18-table' in html and "<figcaption>Figure 1: two groups.</figcaption>" in html
+    assert "<th>n</th>" in html and "<td>5</td>" in html
+
+
+def test_figure_needs_a_caption():
+    with pytest.raises(ValueError, match="caption"):
+        charts.figure(bar(title="T", description="d"), DATA, "")
+
+
+def test_bundle_defines_vega_embed_and_draws_charts(tmp_path):
+    path = sphinxext.write_bundle(tmp_path)
+    code = path.read_text(encoding="utf-8")
+    assert code.startswith("(function () {") and "window.vegaEmbed" in code and "s18-spec" in code
+    assert not re.search(r"https?://(cdn|unpkg|cdnjs)\.", code)
+    mtime = path.stat().st_mtime_ns
+    sphinxext.write_bundle(tmp_path)  # the second build reuses it
+    assert path.stat().st_mtime_ns == mtime

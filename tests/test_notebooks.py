@@ -1,0 +1,81 @@
+"""Chapters as files: stored without outputs, all in the toc, runnable on Colab, complete."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def toc_files() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = {toc["root"]}
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                found.add(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return found
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def markdown(path: Path) -> str:
+    return "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "markdown")
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    dirty = [i for i, c in enumerate(cells(path)) if c["cell_type"] == "code"
+             and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not dirty, f"{path.name}: cells {dirty} are stored with outputs; strip them"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_is_python3(path):
+    meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    assert meta.get("kernelspec", {}).get("name") == "python3"
+
+
+def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
+    listed = toc_files()
+    chapters = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*")
+                if p.suffix in {".md", ".ipynb"} and not p.name.startswith("_")}
+    assert chapters <= listed, f"chapters missing from _toc.yml: {sorted(chapters - listed)}"
+    missing = [f for f in listed if not any((ROOT / f).with_suffix(s).exists() for s in (".md", ".ipynb"))]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_installs_the_book_on_colab_and_is_hidden(path):
+    first = next(c for c in cells(path) if c["cell_type"] == "code")
+    source = "".join(first["source"])
+    assert 'find_spec("seto2018") is None' in source and "pip" in source
+    assert "remove-cell" in first.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_has_objectives_exercises_solutions_and_summary(path):
+    text = markdown(path)
+    assert re.search(r"^## Learning objectives", text, re.M), f"{path.name}: no learning objectives"
+    assert re.search(r"^## Summary", text, re.M), f"{path.name}: no summary"
+    exercises = re.findall(r"```\{exercise\}", text)
+    solutions = re.findall(r"```\{solution\}", text)
+    assert len(exercises) >= 4, f"{path.name}: {len(exercises)} exercises, at least 4 expected"
+    assert len(solutions) == len(exercises), f"{path.name}: every exercise needs a solution"
