@@ -269,6 +269,10 @@ def _read_resource(item, number: int, folder: Path) -> _Resource:
     if encoding not in ("utf-8", "utf8"):
         raise _package_error(f'{label} has encoding {_quote(item["encoding"])}; the book\'s '
                              "files are UTF-8")
+    dialect = item.get("dialect", {})
+    if dialect.get("delimiter", ",") != "," or dialect.get("header", True) is not True:
+        raise _package_error(f"{label} has a CSV dialect other than comma-separated with a "
+                             "header line, which is what the book's files are")
     schema = item.get("schema")
     if isinstance(schema, str):  # a schema kept in its own file, next to datapackage.json
         schema = _read_json(folder / schema, label)
@@ -306,6 +310,9 @@ def _read_field(spec, label: str) -> _Field:
     if kind not in _TYPES:
         raise _package_error(f"{where} has type {_quote(kind)}; this loader reads "
                              f"{', '.join(_TYPES)}")
+    if spec.get("format", "default") != "default":  # e.g. a date format other than ISO
+        raise _package_error(f'{where} has format {_quote(spec["format"])}; this loader reads '
+                             'only the "default" format (dates as YYYY-MM-DD)')
     constraints = dict(spec.get("constraints", {}))
     unknown = sorted(set(constraints) - _CONSTRAINTS)
     if unknown:  # never skip a rule the schema states: say it cannot be checked instead

@@ -12,6 +12,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import vl_convert
@@ -70,6 +71,12 @@ def _on_builder_inited(app) -> None:
     write_bundle(bundle_dir(app))
     app.config.html_static_path.extend([str(STATIC), str(bundle_dir(app))])
     app.add_css_file("seto2018.css")
+    # Sphinx copies static files only when some page is out of date; copy ours now so that an
+    # edited stylesheet reaches the site on the next build even when no page changed.
+    static_out = Path(app.outdir) / "_static"
+    static_out.mkdir(parents=True, exist_ok=True)
+    for source in [*STATIC.iterdir(), bundle_dir(app) / BUNDLE]:
+        shutil.copyfile(source, static_out / source.name)
 
 
 def _is_thebe(asset) -> bool:

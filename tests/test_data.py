@@ -190,6 +190,12 @@ def test_a_schema_constraint_the_loader_cannot_check(tiny):
     error_of(tiny, "modern", "datapackage.json", '"format_rule"', "cannot check")
 
 
+def test_a_date_format_other_than_iso(tiny):
+    edit_package(tiny, lambda d: schema(d, "modern_cases")["fields"][2].update(format="%d/%m/%Y"))
+    error_of(tiny, "modern", "datapackage.json", 'field "date_received" has format "%d/%m/%Y"',
+             "YYYY-MM-DD")
+
+
 def test_a_missing_data_file(tiny):
     (tiny / "modern_offenders.csv").unlink()
     error_of(tiny, "modern", "modern_offenders.csv: data file not found")
@@ -499,6 +505,9 @@ def test_the_default_dataset_is_valid(default_dataset):
 
 def test_the_default_dataset_loads_in_well_under_a_second(default_dataset):
     load("modern")  # warm up imports and caches
-    start = time.perf_counter()
-    load("modern")
-    assert time.perf_counter() - start < 0.5
+    times = []
+    for _ in range(3):  # the best of three, so a busy machine does not fail it
+        start = time.perf_counter()
+        load("modern")
+        times.append(time.perf_counter() - start)
+    assert min(times) < 0.5
