@@ -1,23 +1,19 @@
 """Synthetic data for Seto et al. (2018): every published count exact, every finding in direction.
 
-The report printed few numbers (Table 1, Table 3, some percentages); its figures are lost and only
-their sentences survive. So the book chose, for each finding, a two-way table of whole counts whose
-margins are the published ones and whose association says what the sentence says. Those tables are
-data: ``data/published/targets.csv``, each row naming the finding it serves. The method:
+The report printed Table 1, Table 3 and a few percentages; its figures are lost. For each finding
+the book chose a two-way table of whole counts with the published margins and the association the
+report's sentence describes: ``data/published/targets.csv``, each row naming its finding.
 
-1. Fit (once, cached): iterative proportional fitting finds the joint distribution of each
-   dataset's case-level variables that has all the chosen two-way tables as its margins (the
-   log-linear model with those two-way associations and no more). :func:`population` returns it.
-2. Whole counts (per seed): the joint is turned into whole numbers one variable at a time. Each
-   variable is added to the cells built so far by systematic (cumulative) rounding of its fitted
-   conditional distribution, so every one-way margin is exact; a "held" table is kept exact by
-   rounding within its strata (the small, decisive cells: 41 female offenders, 17 female-only
-   offender cases, the 59/43/14 familial shares...); then a few unit moves bring every other
-   chosen two-way table within one count per cell of its target. The seed picks the rounding.
-3. Rows: the counts become cases; victims, offenders and victim-offender pairs are then drawn
-   consistently with each case's codes (a "multiple" case's mixed codes hold for its people).
-
-The rows change with the seed; the published numbers never do. No row is a real child or case.
+1. Fit, once: iterative proportional fitting gives the joint distribution of a dataset's
+   case-level codes whose two-way margins are those tables (a log-linear model with exactly those
+   associations). :func:`population` returns it.
+2. Whole counts, per seed: variables are added one at a time by systematic rounding of their
+   fitted conditional distribution, so every published margin is exact. The small, decisive
+   tables are rounded within strata and stay exact (41 female offenders, 17 female-only offender
+   cases, 22 infant/toddler-only cases, the 59/43/14 table); unit moves bring every other target
+   cell within a count or two. The seed decides the rounding, so cells vary a little.
+3. Rows: cases, then victims, offenders and one row per victim-offender pair, drawn to agree
+   with each case's codes ("mixed" needs two different people). No row is a real child or case.
 """
 from __future__ import annotations
 
@@ -317,16 +313,27 @@ def _systematic_round(expected, order, strata, totals, offset):
     return out
 
 
+def _keep_totals(counts, capacity, expected, strata, totals):
+    """Put back units lost to a floating-point edge case (a cell rounded above its capacity)."""
+    short = totals.astype(np.int64) - np.bincount(strata, counts, minlength=len(totals))
+    for stratum in np.flatnonzero(short > 0):
+        room = np.flatnonzero((strata == stratum) & (counts < capacity))
+        for cell in room[np.argsort(counts[room] - expected[room])][:short[stratum]]:
+            counts[cell] += 1
+    return counts
+
+
 def _repair(counts, capacity, expected, strata, goals):
     """Move single units between cells of one stratum until each goal table is within tolerance.
 
-    ``goals``: (codes, target sums, tolerance). A move from cell i to cell j changes the sums of
-    the groups i and j belong to; the best move lowers the weighted squared gap the most (tables
-    to be made exact weigh more). Stratum totals never change.
+    ``goals``: (codes, target sums, tolerance). Moving a unit from cell i to cell j changes the
+    sums of the groups i and j belong to; each move lowers the weighted squared gap (tables to be
+    made exact weigh more) until every table is within its tolerance or no move helps. Stratum
+    totals never change.
     """
     counts = counts.copy()
-    weights = [4.0 if tol == 0 else 1.0 for _, _, tol in goals]
-    n_strata = int(strata.max()) + 1
+    weights = np.array([4.0 if tol == 0 else 1.0 for _, _, tol in goals])
+    codes = np.column_stack([c for c, _, _ in goals]) if goals else np.zeros((len(counts), 0), int)
     while True:
         gaps = [np.bincount(c, counts, minlength=len(t)) - t for c, t, _ in goals]
         if all(np.abs(g).max() <= tol for g, (_, _, tol) in zip(gaps, goals)):
@@ -334,23 +341,38 @@ def _repair(counts, capacity, expected, strata, goals):
         # A cell's score: how far over target its groups are (small tie-break: over expectation).
         score = sum(w * g[c] for w, g, (c, _, _) in zip(weights, gaps, goals))
         score = score + 1e-3 * (counts - expected)
-        donors = np.where(counts >= 1, score, -np.inf)
-        takers = np.where(counts < capacity, score, np.inf)
-        best_donor = np.full(n_strata, -np.inf)
-        np.maximum.at(best_donor, strata, donors)
-        best_taker = np.full(n_strata, np.inf)
-        np.minimum.at(best_taker, strata, takers)
-        stratum = int(np.argmax(best_donor - best_taker))
-        i = int(np.argmax(np.where(strata == stratum, donors, -np.inf)))
-        j = int(np.argmin(np.where(strata == stratum, takers, np.inf)))
-        if not (np.isfinite(donors[i]) and np.isfinite(takers[j])):
+        move = _best_move(counts, capacity, strata, score, codes, weights)
+        if move is None:
             return counts
-        # change in the weighted squared gap, halved: sum over tables where i and j differ
-        differ = sum(w for w, (c, _, _) in zip(weights, goals) if c[i] != c[j])
-        if differ - (score[i] - score[j]) >= 0:  # no move lowers it
-            return counts
-        counts[i] -= 1
-        counts[j] += 1
+        counts[move[0]] -= 1
+        counts[move[1]] += 1
+
+
+def _best_move(counts, capacity, strata, score, codes, weights):
+    """The unit move (i -> j, same stratum) that lowers the weighted squared gap the most.
+
+    The gain of a move is score[i] - score[j] minus the summed weights of the tables in which i
+    and j fall in different groups (halved change in the squared gap). First try the highest- and
+    lowest-scoring cells; if that pair does not help, search every donor-taker pair.
+    """
+    donors = np.flatnonzero(counts >= 1)
+    takers = np.flatnonzero(counts < capacity)
+    if len(donors) == 0 or len(takers) == 0:
+        return None
+    i, j = donors[np.argmax(score[donors])], takers[np.argmin(score[takers])]
+    if strata[i] == strata[j]:
+        gain = score[i] - score[j] - weights @ (codes[i] != codes[j])
+        if gain > 0:
+            return i, j
+    # exhaustive search (rarely needed): all pairs within a stratum
+    differ = (codes[donors][:, None, :] != codes[takers][None, :, :]) @ weights
+    gain = score[donors][:, None] - score[takers][None, :] - differ
+    gain[strata[donors][:, None] != strata[takers][None, :]] = -np.inf
+    gain[donors[:, None] == takers[None, :]] = -np.inf
+    best = np.unravel_index(np.argmax(gain), gain.shape)
+    if gain[best] <= 0:
+        return None
+    return donors[best[0]], takers[best[1]]
 
 
 def _add_variable(fit: Fit, k: int, cells: np.ndarray, counts: np.ndarray, rng):
@@ -378,7 +400,7 @@ def _add_variable(fit: Fit, k: int, cells: np.ndarray, counts: np.ndarray, rng):
         totals = stratum_totals[:, level].astype(float)
         expected = _shift_to_totals(remaining.astype(float), p, strata, totals)
         taken = _systematic_round(expected, order_cells, strata, totals, rng.random())
-        taken = np.clip(taken, 0, remaining)  # guards floating-point edge cases only
+        taken = _keep_totals(np.minimum(taken, remaining), remaining, expected, strata, totals)
         goals = [(c, t[:, level] + cr, tol) for (c, t, tol), cr in zip(goal_tables, carry)]
         taken = _repair(taken, remaining, expected, strata, goals)
         if not np.array_equal(np.bincount(strata, taken, minlength=len(totals)), totals):
@@ -428,10 +450,11 @@ def _activity(index: np.ndarray) -> pd.array:
     return values
 
 
-def _reports(traded: np.ndarray, rng, log_median: float) -> np.ndarray:
-    """CyberTipline reports and CVIP reviews: mostly 1-2 when not traded, 5 and a long tail when traded."""
+def _reports(traded: np.ndarray, rng, scale: float) -> np.ndarray:
+    """CyberTipline reports and CVIP reviews per series: 1-4 (mostly 1-2) when not traded; when
+    traded, 5 or more with a long tail (a Lomax draw: a few series are seen hundreds of times)."""
     quiet = rng.choice(np.arange(1, 5), size=len(traded), p=[0.6, 0.22, 0.12, 0.06])
-    busy = 4 + np.ceil(rng.lognormal(log_median, 1.1, size=len(traded))).astype(np.int64)
+    busy = 5 + np.floor(scale * rng.pareto(1.6, size=len(traded))).astype(np.int64)
     return np.where(traded, busy, quiet)
 
 
@@ -465,7 +488,7 @@ def _historic(rng) -> dict[str, pd.DataFrame]:
         "case_id": case_ids,
         "period": _codes(PERIODS, period),
         "sexual_activity": _activity(cases["sexual_activity"][case_order]),
-        "n_reports": _reports(np.ones(n_cases, bool), rng, log_median=1.9),
+        "n_reports": _reports(np.ones(n_cases, bool), rng, scale=10.0),
     })
     historic_victims = pd.DataFrame({
         "victim_id": _ids("HV", len(victim_order)),
@@ -522,11 +545,6 @@ def _ethnicity(n: int, rng, kind: str, known_share: float) -> np.ndarray:
     return np.where(known, _codes(ETHNICITIES, choice), np.nan)
 
 
-def _shuffle_within(case_of: np.ndarray, rng) -> np.ndarray:
-    """An order of people that keeps cases together but shuffles people within a case."""
-    return np.lexsort((rng.random(len(case_of)), case_of))
-
-
 def _pair_relationships(codes, n_victims, n_offenders, offender_gender, rng):
     """Relationship of every victim-offender pair, consistent with the case's familial code.
 
@@ -581,17 +599,21 @@ def _pair_relationships(codes, n_victims, n_offenders, offender_gender, rng):
 def _multiple_people(codes: dict[str, np.ndarray], rng):
     """Victims, offenders and pairs of the multiple-relationship cases, in case order."""
     n_victims, n_offenders = _people_per_case(codes, rng)
-    victim_gender = _members(codes["victim_gender"], n_victims, 2, 2, np.array([0.6, 0.4]), rng)
-    victim_age = _members(codes["victim_age"], n_victims, 3, 3, np.array([0.2, 0.45, 0.35]), rng)
+    victim_gender = _members(codes["victim_gender"], n_victims, len(GENDERS), len(GENDERS),
+                             np.array([0.6, 0.4]), rng)
+    victim_age = _members(codes["victim_age"], n_victims, len(AGES), len(AGES),
+                          np.array([0.2, 0.45, 0.35]), rng)
     # offenders: mixed = a female and a male (others mostly male); missing = one of unknown gender
     og = codes["offender_gender"]
-    offender = _members(np.where(og == 3, 1, og), n_offenders, 2, 2, np.array([0.2, 0.8]), rng)
+    missing = _MULTIPLE_LEVELS["offender_gender"].index("missing")
+    offender = _members(np.where(og == missing, GENDERS.index("male"), og), n_offenders, 2,
+                        _MULTIPLE_LEVELS["offender_gender"].index("mixed"), np.array([0.2, 0.8]), rng)
     offender_gender = _codes(GENDERS, offender)
     case_of_offender = np.repeat(np.arange(len(og)), n_offenders)
     first_offender = np.cumsum(n_offenders) - n_offenders
     unknown = np.zeros(len(offender), dtype=bool)
-    unknown[first_offender[og == 3]] = True
-    others_of_missing = (og[case_of_offender] == 3) & ~unknown
+    unknown[first_offender[og == missing]] = True
+    others_of_missing = (og[case_of_offender] == missing) & ~unknown
     unknown |= others_of_missing & (rng.random(len(offender)) < 0.15)
     offender_gender[unknown] = np.nan
     # victims of one case usually share an ethnicity (siblings); each may be unknown
@@ -635,64 +657,64 @@ def _one_people(codes: dict[str, np.ndarray], rng):
     return victims, offenders, pairs
 
 
-def _modern(rng) -> dict[str, pd.DataFrame]:
-    one = _units("modern_one", rng)
-    multiple = _units("modern_multiple", rng)
-    n_one, n_multiple = len(one["victim_gender"]), len(multiple["victim_gender"])
-    groups = [_one_people(one, rng), _multiple_people(multiple, rng)]
+def _modern_cases(one, multiple, rng) -> tuple[pd.DataFrame, np.ndarray]:
+    """The modern case table, and where each case (one-relationship first) landed in it."""
     traded = np.r_[one["actively_traded"], multiple["actively_traded"]].astype(bool)
     activity = np.r_[one["sexual_activity"], multiple["sexual_activity"]]
-    structure = np.r_[np.full(n_one, "one", dtype=object), np.full(n_multiple, "multiple", dtype=object)]
-    n_cases = n_one + n_multiple
+    n_one, n_cases = len(one["actively_traded"]), len(traded)
+    structure = np.where(np.arange(n_cases) < n_one, "one", "multiple").astype(object)
     days = rng.integers(0, int((LAST_DAY - FIRST_DAY).astype(int)) + 1, size=n_cases)
-    # case IDs follow the date NCMEC received the case; ties in random order
-    order = np.lexsort((rng.random(n_cases), days))
-    new_position = np.empty(n_cases, dtype=np.int64)
-    new_position[order] = np.arange(n_cases)
-    case_ids = _ids("M", n_cases)
+    order = np.lexsort((rng.random(n_cases), days))  # IDs follow the date received; ties at random
+    position = np.empty(n_cases, dtype=np.int64)
+    position[order] = np.arange(n_cases)
     cases = pd.DataFrame({
-        "case_id": case_ids,
+        "case_id": _ids("M", n_cases),
         "structure": structure[order],
         "date_received": (FIRST_DAY + days[order]).astype("datetime64[s]"),
-        "n_reports": _reports(traded[order], rng, log_median=1.4),
+        "n_reports": _reports(traded[order], rng, scale=5.0),
         "actively_traded": traded[order],
         "sexual_activity": _activity(activity[order]),
     })
-    # people: case index in the combined table, then renumber in case-ID order
-    case_offset = (0, n_one)
-    people = {}
-    for kind in ("victims", "offenders"):
-        parts = [g[0 if kind == "victims" else 1] for g in groups]
-        case = np.concatenate([new_position[p["case"] + off] for p, off in zip(parts, case_offset)])
-        person_order = _shuffle_within(case, rng)
-        renumber = np.empty(len(case), dtype=np.int64)
-        renumber[person_order] = np.arange(len(case))
-        people[kind] = (parts, case, person_order, renumber)
-    v_parts, v_case, v_order, v_new = people["victims"]
-    o_parts, o_case, o_order, o_new = people["offenders"]
-    victim_ids, offender_ids = _ids("MV", len(v_case)), _ids("MO", len(o_case))
-    victims = pd.DataFrame({
-        "victim_id": victim_ids,
-        "case_id": case_ids[v_case[v_order]],
-        **{col: np.concatenate([p[col] for p in v_parts])[v_order]
-           for col in ("gender", "age_category", "ethnicity")},
+    return cases, position
+
+
+def _people_table(parts, case_offsets, position, case_ids, prefix, id_column, columns, rng):
+    """Victims or offenders of both groups as one table in case-ID order, people shuffled within
+    a case; also returns each person's new row number (to renumber the pairs)."""
+    case = np.concatenate([position[p["case"] + off] for p, off in zip(parts, case_offsets)])
+    order = np.lexsort((rng.random(len(case)), case))
+    row_of = np.empty(len(case), dtype=np.int64)
+    row_of[order] = np.arange(len(case))
+    table = pd.DataFrame({
+        id_column: _ids(prefix, len(case)),
+        "case_id": case_ids[case[order]],
+        **{c: np.concatenate([p[c] for p in parts])[order] for c in columns},
     })
-    offenders = pd.DataFrame({
-        "offender_id": offender_ids,
-        "case_id": case_ids[o_case[o_order]],
-        **{col: np.concatenate([p[col] for p in o_parts])[o_order] for col in ("gender", "ethnicity")},
-    })
-    v_offset, o_offset = (0, len(v_parts[0]["case"])), (0, len(o_parts[0]["case"]))
-    pair_parts = [g[2] for g in groups]
-    pair_victim = np.concatenate([v_new[p["victim"] + off] for p, off in zip(pair_parts, v_offset)])
-    pair_offender = np.concatenate([o_new[p["offender"] + off]
-                                    for p, off in zip(pair_parts, o_offset)])
-    pair_order = np.lexsort((pair_offender, pair_victim))
+    return table, row_of
+
+
+def _modern(rng) -> dict[str, pd.DataFrame]:
+    one = _units("modern_one", rng)
+    multiple = _units("modern_multiple", rng)
+    victims_, offenders_, pairs_ = zip(_one_people(one, rng), _multiple_people(multiple, rng))
+    cases, position = _modern_cases(one, multiple, rng)
+    case_ids = cases["case_id"].to_numpy()
+    offsets = (0, len(one["actively_traded"]))  # multiple cases follow the one-relationship cases
+    victims, victim_row = _people_table(victims_, offsets, position, case_ids, "MV", "victim_id",
+                                        ("gender", "age_category", "ethnicity"), rng)
+    offenders, offender_row = _people_table(offenders_, offsets, position, case_ids, "MO",
+                                            "offender_id", ("gender", "ethnicity"), rng)
+    # pairs: person indices within each group -> rows of the combined tables
+    v_offsets = (0, len(victims_[0]["case"]))
+    o_offsets = (0, len(offenders_[0]["case"]))
+    victim = np.concatenate([victim_row[p["victim"] + o] for p, o in zip(pairs_, v_offsets)])
+    offender = np.concatenate([offender_row[p["offender"] + o] for p, o in zip(pairs_, o_offsets)])
+    order = np.lexsort((offender, victim))
     relationships = pd.DataFrame({
-        "case_id": victims["case_id"].to_numpy()[pair_victim[pair_order]],
-        "victim_id": victim_ids[pair_victim[pair_order]],
-        "offender_id": offender_ids[pair_offender[pair_order]],
-        "relationship": np.concatenate([p["relationship"] for p in pair_parts])[pair_order],
+        "case_id": victims["case_id"].to_numpy()[victim[order]],
+        "victim_id": victims["victim_id"].to_numpy()[victim[order]],
+        "offender_id": offenders["offender_id"].to_numpy()[offender[order]],
+        "relationship": np.concatenate([p["relationship"] for p in pairs_])[order],
     })
     return {"modern_cases": cases, "modern_victims": victims, "modern_offenders": offenders,
             "modern_relationships": relationships}
@@ -821,12 +843,12 @@ def _fields() -> dict[str, list[dict]]:
     }
 
 
-_KEYS = {
-    "historic_cases": ("case_id", []),
-    "historic_victims": ("victim_id", [("case_id", "historic_cases", "case_id")]),
-    "modern_cases": ("case_id", []),
-    "modern_victims": ("victim_id", [("case_id", "modern_cases", "case_id")]),
-    "modern_offenders": ("offender_id", [("case_id", "modern_cases", "case_id")]),
+_KEYS = {  # primary key, and foreign keys as (field, resource, field)
+    "historic_cases": (["case_id"], []),
+    "historic_victims": (["victim_id"], [("case_id", "historic_cases", "case_id")]),
+    "modern_cases": (["case_id"], []),
+    "modern_victims": (["victim_id"], [("case_id", "modern_cases", "case_id")]),
+    "modern_offenders": (["offender_id"], [("case_id", "modern_cases", "case_id")]),
     "modern_relationships": (["victim_id", "offender_id"], [
         ("case_id", "modern_cases", "case_id"),
         ("victim_id", "modern_victims", "victim_id"),
@@ -864,7 +886,7 @@ def datapackage(files: dict[str, bytes], seed: int | None = None) -> dict:
                 "fields": fields[name],
                 "missingValues": [""],
                 "primaryKey": primary,
-                "foreignKeys": [{"fields": f, "reference": {"resource": r, "fields": rf}}
+                "foreignKeys": [{"fields": [f], "reference": {"resource": r, "fields": [rf]}}
                                 for f, r, rf in foreign],
             },
         })

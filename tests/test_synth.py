@@ -6,10 +6,11 @@ offenders and relationship tables, as a student would.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -81,12 +82,16 @@ def analyse(tables) -> Data:
 # Statistics used by the findings
 # ---------------------------------------------------------------------------------------------
 def crosstab(a: pd.Series, b: pd.Series, rows=None, cols=None) -> pd.DataFrame:
-    table = pd.crosstab(a, b)
-    if rows is not None:
-        table = table.reindex(index=rows, fill_value=0)
-    if cols is not None:
-        table = table.reindex(columns=cols, fill_value=0)
-    return table
+    """Counts of (a, b) pairs, missing values left out (a fast pandas.crosstab)."""
+    keep = a.notna().to_numpy() & b.notna().to_numpy()
+    a, b = a[keep], b[keep]
+    rows = list(rows) if rows is not None else sorted(a.unique())
+    cols = list(cols) if cols is not None else sorted(b.unique())
+    i, j = pd.Index(rows).get_indexer(a), pd.Index(cols).get_indexer(b)
+    inside = (i >= 0) & (j >= 0)
+    table = np.zeros((len(rows), len(cols)), dtype=np.int64)
+    np.add.at(table, (i[inside], j[inside]), 1)
+    return pd.DataFrame(table, index=rows, columns=cols)
 
 
 def chi2_p(table) -> float:
@@ -94,8 +99,9 @@ def chi2_p(table) -> float:
 
 
 def odds_ratio(a, b, c, d) -> float:
-    """Odds of 'yes' in group 1 (a yes, b no) over group 2 (c yes, d no)."""
-    return (a * d) / (b * c)
+    """Odds of 'yes' in group 1 (a yes, b no) over group 2 (c yes, d no); inf/nan if a cell is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(a * d) / np.float64(b * c))
 
 
 def logistic_slope(x: pd.Series, y: pd.Series) -> tuple[float, float]:
@@ -387,9 +393,9 @@ FINDINGS = {
 # ---------------------------------------------------------------------------------------------
 # Counts (T1, T3a-T3l, P1, P2, missing)
 # ---------------------------------------------------------------------------------------------
-def count_problems(tables) -> list[str]:
+def count_problems(tables, d: Data | None = None) -> list[str]:
     """Every published count and percentage compared with the data; returns what differs."""
-    d = analyse(tables)
+    d = d or analyse(tables)
     problems = []
     t1 = published.table1()
     got = d.historic_cases["period"].value_counts()
@@ -461,8 +467,8 @@ def _percentage_problems(d: Data) -> list[str]:
     return problems
 
 
-def finding_failures(tables) -> list[str]:
-    d = analyse(tables)
+def finding_failures(tables, d: Data | None = None) -> list[str]:
+    d = d or analyse(tables)
     failures = []
     for fid, check in FINDINGS.items():
         r = check(d)
@@ -582,6 +588,25 @@ def test_finding_holds_on_default_seed(default_data, finding):
         assert 1 / 4.5 < result.odds_ratio < 4.5, f"{finding}: odds ratio {result.odds_ratio:.2f}"
 
 
+def test_finding_checks_fail_when_the_association_is_gone(default_data):
+    """Shuffling traded status (or relationship) across cases breaks the findings that need it."""
+    rng = np.random.default_rng(0)
+    one = default_data.one.copy()
+    one["actively_traded"] = rng.permutation(one["actively_traded"].to_numpy())
+    one["familial"] = rng.permutation(one["familial"].to_numpy())
+    one["relationship"] = np.where(one["familial"], "nuclear_family", "close_proximity")
+    shuffled = Data(default_data.historic_cases, default_data.historic_victims, one,
+                    default_data.multiple, default_data.tables)
+    for fid in ("F5", "F7", "F8", "F9", "F10", "F11", "F12"):
+        assert not FINDINGS[fid](shuffled).holds, fid
+    # and a non-significant finding fails once an association is planted
+    one = default_data.one.copy()
+    one["actively_traded"] = one["victim_gender"] == "male"
+    planted = Data(default_data.historic_cases, default_data.historic_victims, one,
+                   default_data.multiple, default_data.tables)
+    assert not FINDINGS["F4"](planted).holds
+
+
 def test_findings_match_the_published_list(default_data):
     claims = published.findings().set_index("id")["significance"]
     assert set(FINDINGS) == set(claims.index) - {"P1"}  # P1 is checked with the counts
@@ -606,7 +631,8 @@ def test_counts_structure_and_findings_on_many_seeds():
     failures = {}
     for seed in MANY_SEEDS:
         tables = synth.generate(seed)
-        problems = count_problems(tables) + structure_problems(tables) + finding_failures(tables)
+        d = analyse(tables)
+        problems = count_problems(tables, d) + structure_problems(tables) + finding_failures(tables, d)
         if problems:
             failures[seed] = problems
     assert failures == {}
@@ -617,7 +643,8 @@ def test_counts_and_findings_on_300_seeds():
     failures = {}
     for seed in range(1000, 1300):
         tables = synth.generate(seed)
-        problems = count_problems(tables) + finding_failures(tables)
+        d = analyse(tables)
+        problems = count_problems(tables, d) + finding_failures(tables, d)
         if problems:
             failures[seed] = problems
     assert failures == {}
@@ -643,13 +670,16 @@ def test_different_seeds_different_rows():
 
 def test_cells_vary_between_seeds_but_stay_near_targets():
     """Two-way tables move by a count or two with the seed (so each student's answers differ)."""
-    tables = [analyse(synth.generate(s)).one for s in range(5)]
-    traded_girls = [int((t["actively_traded"] & (t["victim_gender"] == "female")).sum()) for t in tables]
-    target = published.targets().query("model == 'modern_one' and finding == 'F4' "
-                                       "and row_level == 'female' and col_level == 'true'")["count"].item()
-    assert all(abs(n - target) <= 2 for n in traded_girls)
-    familial_girls = [int((t["familial"] & (t["victim_gender"] == "female")).sum()) for t in tables]
-    assert len(set(familial_girls)) > 1 or len(set(traded_girls)) > 1
+    targets = published.targets().query("model == 'modern_one' and finding == 'S2'")
+    target = targets.pivot(index="row_level", columns="col_level", values="count")
+    target = target[["1", "2", "3", "4"]].rename(columns=int).astype(int)
+    seen = set()
+    for seed in range(5):
+        one = analyse(synth.generate(seed)).one
+        got = crosstab(one["victim_gender"], one["sexual_activity"], target.index, target.columns)
+        assert (got - target).abs().to_numpy().max() <= 2
+        seen.add(tuple(got.to_numpy().ravel()))
+    assert len(seen) > 1
 
 
 def test_committed_dataset_is_the_default_seed(tmp_path):
@@ -657,7 +687,8 @@ def test_committed_dataset_is_the_default_seed(tmp_path):
     for path in sorted(fresh.iterdir()):
         committed = SYNTHETIC / path.name
         assert committed.is_file(), f"missing {committed}"
-        assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs: run `python -m seto2018 data`"
+        assert committed.read_bytes() == path.read_bytes(), \
+            f"{path.name} differs: run `python -m seto2018 data`"
 
 
 def test_committed_dataset_validates_with_frictionless():
@@ -667,19 +698,34 @@ def test_committed_dataset_validates_with_frictionless():
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
-def test_frictionless_catches_a_changed_file(tmp_path):
+def test_frictionless_checks_the_hash_and_the_keys(tmp_path):
     from frictionless import validate
 
     path = synth.write(synth.generate(3), tmp_path, seed=3)
-    csv = tmp_path / "modern_cases.csv"
-    csv.write_bytes(csv.read_bytes().replace(b",true,", b",false,", 1))
+    cases = tmp_path / "modern_cases.csv"
+    original = cases.read_bytes()
+    # a valid value of the same length: only the sha256 hash can notice
+    first_date = re.search(rb"20\d\d-\d\d-\d\d", original).group()
+    other = b"2012-01-01" if first_date != b"2012-01-01" else b"2012-01-02"
+    cases.write_bytes(original.replace(first_date, other, 1))
     report = validate(path)
     assert not report.valid
+    assert "hash-count" in {e.type for task in report.tasks for e in task.errors}
+    # a pair pointing at a victim that does not exist: the foreign key catches it
+    cases.write_bytes(original)
+    pairs = tmp_path / "modern_relationships.csv"
+    pairs.write_bytes(pairs.read_bytes().replace(b",MV0001,", b",MV9999,", 1))
+    synth_descriptor = json.loads(path.read_text())
+    for resource in synth_descriptor["resources"]:  # refresh bytes/hash so only the key is wrong
+        data = (tmp_path / resource["path"]).read_bytes()
+        resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    path.write_text(json.dumps(synth_descriptor))
+    report = validate(path)
+    assert not report.valid
+    assert "foreign-key" in {e.type for task in report.tasks for e in task.errors}
 
 
 def test_datapackage_shape(tmp_path):
-    import json
-
     path = synth.write(synth.generate(5), tmp_path, seed=5)
     package = json.loads(path.read_text())
     assert "SYNTHETIC" in package["title"] and "SYNTHETIC" in package["description"]
@@ -689,7 +735,8 @@ def test_datapackage_shape(tmp_path):
         assert resource["bytes"] == len(data)
         assert re.fullmatch(r"sha256:[0-9a-f]{64}", resource["hash"])
         assert resource["profile"] == "tabular-data-resource"
-        assert (resource["format"], resource["mediatype"], resource["encoding"]) == ("csv", "text/csv", "utf-8")
+        assert (resource["format"], resource["mediatype"], resource["encoding"]) == \
+            ("csv", "text/csv", "utf-8")
         names = [f["name"] for f in resource["schema"]["fields"]]
         assert names == list(synth.COLUMNS[resource["name"]])
         assert data.split(b"\n", 1)[0].decode() == ",".join(names)

@@ -1,0 +1,145 @@
+"""The report's published numbers in data/published/: totals, pages, ids, and the book's targets."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from seto2018 import published
+
+FINDING_IDS = (["H-F1", "H-F2", "H-F3"] + [f"F{k}" for k in range(4, 25)] + ["S1", "S2", "P1"])
+
+
+def test_table1_sums_to_518_cases_on_page_16():
+    t1 = published.table1()
+    assert t1["cases"].tolist() == [71, 75, 82, 72, 110, 108]
+    assert t1["cases"].sum() == 518
+    assert (t1["page"] == 16).all()
+    assert t1["period"].tolist() == ["2002-2003", "2004-2005", "2006-2007", "2008-2009",
+                                     "2010-2011", "2012-2013"]
+
+
+@pytest.mark.parametrize("subset, total", [("one", 1965), ("multiple", 633)])
+def test_table3_each_variable_sums_to_its_column_total(subset, total):
+    t3 = published.table3(subset)
+    sums = t3.groupby("variable")["count"].sum()
+    assert set(sums.index) == {"relationship", "sexual_activity", "victim_age", "victim_gender",
+                               "offender_gender", "actively_traded"}
+    assert (sums == total).all(), sums.to_dict()
+
+
+def test_table3_key_counts_and_pages():
+    t3 = published.table3().set_index(["subset", "variable", "category"])
+    assert t3.loc[("one", "relationship", "nuclear_family"), "count"] == 209
+    assert t3.loc[("one", "offender_gender", "female"), "count"] == 41
+    assert t3.loc[("one", "offender_gender", "missing"), "count"] == 198
+    assert t3.loc[("one", "sexual_activity", "unclear"), "count"] == 64
+    assert t3.loc[("multiple", "offender_gender", "female"), "count"] == 17
+    assert t3.loc[("multiple", "offender_gender", "missing"), "count"] == 35
+    assert t3.loc[("multiple", "victim_age", "infant_toddler"), "count"] == 22
+    assert t3.loc[("multiple", "sexual_activity", "unclear"), "count"] == 23
+    assert t3["page"].isin([23, 24]).all()
+    assert t3["finding"].str.fullmatch(r"T3[a-l]").all()
+    assert t3["finding"].nunique() == 12
+    # percent as printed: present except on the unclear/missing rows
+    printed = t3["percent"].notna()
+    assert (printed == ~t3.index.get_level_values("category").isin(["unclear", "missing"])).all()
+
+
+def test_table3_percentages_agree_with_counts():
+    """Printed percentages are within a point of count / column (of known values)."""
+    t3 = published.table3()
+    known = t3[t3["percent"].notna()].copy()
+    known["share"] = 100 * known["count"] / known.groupby(["subset", "variable"])["count"].transform("sum")
+    assert ((known["share"] - known["percent"]).abs() < 1).all(), known[["share", "percent"]]
+
+
+def test_table3_subset_rejects_unknown_names():
+    with pytest.raises(ValueError, match="subset"):
+        published.table3("both")
+
+
+def test_percentages_have_pages_and_known_findings():
+    pct = published.percentages()
+    assert len(pct) == 17
+    assert pct["page"].isin([14, 22, 30]).all()
+    assert pct["percent"].between(1, 99).all()
+    p2 = pct[pct["finding"] == "P2"].set_index("among")["percent"].to_dict()
+    assert p2 == {"victim_age=infant_toddler": 59, "victim_age=prepubescent": 43,
+                  "victim_age=pubescent": 14}
+    p1 = pct[pct["finding"] == "P1"].set_index("variable")["percent"].to_dict()
+    assert p1 == {"victim_ethnicity": 85, "offender_ethnicity": 86}
+    traded = pct[(pct["variable"] == "actively_traded")].set_index("subset")["percent"].to_dict()
+    assert traded == {"one": 7, "multiple": 12}
+    assert (pct[pct["page"] == 14]["variable"] == "actively_traded").all()
+
+
+def test_findings_list_is_complete_with_pages():
+    f = published.findings()
+    assert f["id"].tolist() == FINDING_IDS
+    assert set(f["significance"]) == {"significant", "not significant", "none"}
+    assert set(f.loc[f["significance"] == "not significant", "id"]) == {"F4", "F6", "F21"}
+    assert set(f.loc[f["significance"] == "none", "id"]) == {"F19", "F23", "F24", "S1", "S2", "P1"}
+    from_report = f[f["source"] == "report"]
+    assert from_report["page"].notna().all()
+    assert set(f.loc[f["source"] != "report", "id"]) == {"S1", "S2"}
+    figures = f[f["figure"].notna()]
+    numbers = figures["figure"].str.extract(r"Figure (\d+)")[0].astype(int)
+    assert sorted(numbers) == list(range(1, 25))
+    # the report's figures run from page 17 (Figure 1) to page 41 (Figure 24), in order
+    assert figures["page"].is_monotonic_increasing
+    assert figures["page"].iloc[0] == 17 and figures["page"].iloc[-1] == 41
+    assert f.set_index("id").loc["F18", "claim_page"] == 43
+    assert (f["claim"].str.len() > 20).all()
+    assert set(f["test"].dropna()) == {"chi_square", "logistic_slope"}
+    assert set(f.loc[f["test"] == "logistic_slope", "id"]) == {"F7", "F15", "F21"}
+
+
+def test_targets_margins_equal_the_published_counts():
+    """The book's chosen tables keep Table 1 and Table 3 to the unit."""
+    targets = published.targets()
+    t3 = published.table3()
+    for subset, model in (("one", "modern_one"), ("multiple", "modern_multiple")):
+        rows = targets[(targets["model"] == model) & targets["col_variable"].notna()]
+        checked = set()
+        for finding, table in rows.groupby("finding"):
+            for side in ("row", "col"):
+                variable = table[f"{side}_variable"].iloc[0]
+                margin = table.groupby(f"{side}_level")["count"].sum().to_dict()
+                printed = t3[(t3["subset"] == subset) & (t3["variable"] == variable)]
+                assert margin == printed.set_index("category")["count"].to_dict(), \
+                    (model, finding, variable)
+                checked.add(variable)
+        assert checked == set(t3["variable"])
+    periods = targets[(targets["model"] == "historic_cases") & (targets["row_variable"] == "period")]
+    assert periods.groupby("row_level")["count"].sum().tolist() == [71, 75, 82, 72, 110, 108]
+    victims = targets[(targets["model"] == "historic_victims") & (targets["finding"] == "H-F2")]
+    assert victims["count"].sum() == 933
+
+
+def test_targets_name_a_known_finding():
+    targets = published.targets()
+    known = set(FINDING_IDS)
+    assert set(targets["finding"]) <= known
+    assert (targets["count"] >= 0).all()
+    # the decisive small cells are the ones FINDINGS.md names
+    one = targets[targets["model"] == "modern_one"]
+    familial = one[(one["finding"] == "F11")
+                   & one["col_level"].isin(["nuclear_family", "extended_family"])]
+    assert familial.groupby("row_level")["count"].sum().to_dict() == {
+        "infant_toddler": 66, "prepubescent": 277, "pubescent": 171}
+
+
+def test_readme_says_which_numbers_are_the_reports():
+    text = (published.PUBLISHED_DIR / "README.md").read_text()
+    for name in ("table1.csv", "table3.csv", "percentages.csv", "findings.csv", "targets.csv"):
+        assert name in text
+    assert re.search(r"book's choice", text, re.IGNORECASE)
+
+
+def test_every_file_is_read_with_whole_numbers():
+    for frame, column in ((published.table1(), "cases"), (published.table3(), "count"),
+                          (published.percentages(), "percent"), (published.targets(), "count")):
+        assert isinstance(frame, pd.DataFrame)
+        assert str(frame[column].dtype) == "Int64"
