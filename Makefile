@@ -55,7 +55,7 @@ test: $(STAMP) browser
 	$(MAKE) --no-print-directory test-site
 
 test-package: $(STAMP)
-	$(PYTEST) -m "not site" tests
+	$(PYTEST) -n 2 -m "not site" tests
 
 # Every chapter executed; one notebook per worker so its cells run in order.
 test-notebooks: $(STAMP)
