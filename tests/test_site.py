@@ -117,6 +117,13 @@ def test_page_in_browser(page_path, base_url, browser, axe):
             ".filter(c => c.querySelector('svg, canvas')).length === n",
             arg=n_charts, timeout=15_000,
         )
+        unlabelled = page.evaluate(
+            "[...document.querySelectorAll('.s18-chart')]"
+            ".filter(c => !(c.getAttribute('aria-label') || '').trim()).map(c => c.id)")
+        assert not unlabelled, f"{page_path}: charts drawn without an ARIA label: {unlabelled}"
+    # A chart shown without the book's renderer reaches the page as its text repr, not a chart.
+    undrawn = page.locator(".cell_output").filter(has_text="alt.").filter(has_text="Chart(").count()
+    assert undrawn == 0, f"{page_path}: {undrawn} chart outputs are text, not charts (charts.enable()?)"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{page_path.replace('/', '__')}.png"), full_page=True)
 
