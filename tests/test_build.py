@@ -52,6 +52,9 @@ def test_a_failing_cell_fails_the_build_naming_notebook_and_cell(tmp_path):
     assert result.returncode != 0
     assert "page.ipynb" in output or "chapters/page" in output
     assert "published count drifted" in output and "ValueError" in output
+    # The cell is named by its source, shown under nbclient's heading.
+    assert "error occurred while executing the following cell" in output
+    assert "raise ValueError('published count drifted')" in output
 
 
 def test_a_missing_reference_fails_the_build(tmp_path):
