@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import colorsys
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from _book import cell_text
 from seto2018 import charts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,17 +26,11 @@ CHECKLIST_ITEMS = [
 
 def page_text(path: Path) -> str:
     """A page's source text: markdown as is; a notebook's cells joined."""
-    if path.suffix == ".ipynb":
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return "\n".join("".join(cell["source"]) for cell in cells)
-    return path.read_text(encoding="utf-8")
+    return cell_text(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
 
 
 def code_text(path: Path) -> str:
-    if path.suffix != ".ipynb":
-        return ""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return cell_text(path, "code") if path.suffix == ".ipynb" else ""
 
 
 def book_pages() -> list[Path]:

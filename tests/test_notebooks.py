@@ -6,34 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from _book import cell_text, cells, toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
-def toc_files() -> set[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found = {toc["root"]}
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                found.add(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return found
-
-
-def cells(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
 def markdown(path: Path) -> str:
-    return "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "markdown")
+    return cell_text(path, "markdown")
 
 
 def test_there_are_notebooks():
@@ -54,7 +34,7 @@ def test_kernel_is_python3(path):
 
 
 def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
-    listed = toc_files()
+    listed = set(toc_files())
     chapters = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*")
                 if p.suffix in {".md", ".ipynb"} and not p.name.startswith("_")}
     assert chapters <= listed, f"chapters missing from _toc.yml: {sorted(chapters - listed)}"

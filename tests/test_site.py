@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
+from _book import toc_files
 
 pytestmark = pytest.mark.site
 
@@ -31,20 +31,7 @@ SERIOUS = {"serious", "critical"}
 
 def toc_pages() -> list[str]:
     """Every page of _toc.yml as a path relative to the site root, root page first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = ["index"]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(str(Path(entry["file"]).with_suffix("")))
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
+    return ["index"] + toc_files()[1:]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
