@@ -131,21 +131,47 @@ def table_html(table: pd.DataFrame, *, index: bool = False) -> str:
 
 
 class Figure:
-    """A chart, its numbers in a table beside it, and a caption: how every figure appears."""
+    """A chart, its numbers in a table beside it, and a caption: how every figure appears.
+
+    A re-created figure or table of the report also names it (``report="Figure 5"``) and carries
+    a "published / synthetic" pair: the report's claim and the estimate on the synthetic data.
+    """
 
     def __init__(self, chart: alt.TopLevelMixin, table: pd.DataFrame, caption: str, *,
-                 index: bool = False):
+                 index: bool = False, report: str | None = None,
+                 published: str | None = None, synthetic: str | None = None):
         if not caption:
             raise ValueError("A figure needs a caption that says what it shows.")
+        if report and not (published and synthetic):
+            raise ValueError(f"{report} re-creates the report: give its `published` claim and "
+                             "the `synthetic` estimate beside it.")
+        if (published or synthetic) and not report:
+            raise ValueError("A published/synthetic pair needs the `report` figure or table "
+                             'it belongs to, e.g. report="Figure 5".')
         self.chart, self.table, self.caption, self.index = chart, table, caption, index
+        self.report, self.published, self.synthetic = report, published, synthetic
+
+    def _caption_html(self) -> str:
+        caption = html.escape(self.caption)
+        if self.report:
+            caption = f'<span class="s18-report">{html.escape(self.report)}</span> {caption}'
+        return caption
+
+    def _compare_html(self) -> str:
+        if not self.report:
+            return ""
+        return (f'<dl class="s18-compare" data-report="{html.escape(self.report)}">'
+                f"<dt>Published</dt><dd>{html.escape(self.published)}</dd>"
+                f"<dt>Synthetic</dt><dd>{html.escape(self.synthetic)}</dd></dl>")
 
     def _repr_html_(self) -> str:
         spec = self.chart.to_dict()
+        report = f' data-report="{html.escape(self.report)}"' if self.report else ""
         return (
-            '<figure class="s18-figure">'
+            f'<figure class="s18-figure"{report}>'
             f'<div class="s18-figure-chart">{chart_html(spec)}</div>'
             f'<div class="s18-figure-table">{table_html(self.table, index=self.index)}</div>'
-            f"<figcaption>{html.escape(self.caption)}</figcaption>"
+            f"<figcaption>{self._caption_html()}{self._compare_html()}</figcaption>"
             "</figure>"
         )
 
@@ -157,10 +183,20 @@ class Figure:
         else:  # Jupyter and Colab draw the chart themselves
             display(self.chart)
             display(HTML(table_html(self.table, index=self.index)
-                         + f"<p><em>{html.escape(self.caption)}</em></p>"))
+                         + f"<p><em>{self._caption_html()}</em></p>{self._compare_html()}"))
 
 
 def figure(chart: alt.TopLevelMixin, table: pd.DataFrame, caption: str, *,
-           index: bool = False) -> Figure:
-    """Show ``chart`` with ``table`` (its numbers) beside it and ``caption`` under both."""
-    return Figure(chart, table, caption, index=index)
+           index: bool = False, report: str | None = None,
+           published: str | None = None, synthetic: str | None = None) -> Figure:
+    """Show ``chart`` with ``table`` (its numbers) beside it and ``caption`` under both.
+
+    For a re-created figure or table of the report, name it and put the report's claim beside the
+    synthetic estimate::
+
+        charts.figure(chart, table, "Prepubescent victims' cases are traded most often.",
+                      report="Figure 5", published=published.claim("F5"),
+                      synthetic="traded: 3.6% [1.4, 8.8] infant/toddler, ...; chi2(2) = 25.1, p < .001")
+    """
+    return Figure(chart, table, caption, index=index, report=report,
+                  published=published, synthetic=synthetic)

@@ -47,7 +47,7 @@ import pandas as pd
 
 import seto2018
 
-__all__ = ["DATASETS", "DataError", "DataWarning", "default_path", "load", "validate"]
+__all__ = ["DATASETS", "DataError", "DataWarning", "case_level", "default_path", "load", "validate"]
 
 #: The datasets and their tables; a table's file is ``<dataset>_<table>.csv``.
 DATASETS: dict[str, tuple[str, ...]] = {
@@ -903,3 +903,38 @@ def validate(path: str | Path) -> None:
         if any(name.startswith(f"{dataset}_") for name in resources):
             _require_resources(resources, dataset)
     _load_tables(resources, list(resources))
+
+
+#: Relationship codes that count as familial (the report's "family" rows of Table 3).
+FAMILIAL = ("nuclear_family", "extended_family")
+
+
+def _single_or_mixed(people: pd.DataFrame, column: str) -> pd.Series:
+    """Per case: the one value all its people share, or "mixed"."""
+    by_case = people[column].astype("string").groupby(people["case_id"])
+    return by_case.first().where(by_case.nunique() == 1, "mixed")
+
+
+def case_level(modern: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The modern cases with the report's case-level codes derived from their people.
+
+    The chapter "The datasets" derives these codes step by step; later chapters call this.
+    Adds ``victim_gender``, ``victim_age`` and ``offender_gender`` (the value all the case's
+    people share, or ``mixed``; missing when any offender's gender is missing) and
+    ``relationship``: a one-to-one case keeps its pair's code, a multiple case is ``familial``
+    (every pair nuclear or extended family), ``non_familial`` (no pair) or ``mixed``. The new
+    columns are ``string``; one row per case, in the cases table's order.
+    """
+    cases = modern["cases"].set_index("case_id")
+    victims, offenders, pairs = modern["victims"], modern["offenders"], modern["relationships"]
+    cases["victim_gender"] = _single_or_mixed(victims, "gender")
+    cases["victim_age"] = _single_or_mixed(victims, "age_category")
+    unknown = offenders["gender"].isna().groupby(offenders["case_id"]).any()
+    cases["offender_gender"] = _single_or_mixed(offenders, "gender").mask(unknown)
+    familial_share = pairs["relationship"].isin(FAMILIAL).groupby(pairs["case_id"]).mean()
+    grouped = pd.Series(np.select([familial_share == 1, familial_share == 0],
+                                  ["familial", "non_familial"], "mixed"),
+                        index=familial_share.index, dtype="string")
+    own = pairs.groupby("case_id")["relationship"].first().astype("string")
+    cases["relationship"] = own.where(cases["structure"] == "one", grouped)
+    return cases.reset_index()

@@ -105,3 +105,28 @@ def targets() -> pd.DataFrame:
     Every table's margins equal the published counts where the report printed them.
     """
     return _read("targets", ("count",))
+
+
+def claim(finding: str) -> str:
+    """The report's claim for one finding id, in one line for a "published" label.
+
+    E.g. ``claim("F5")`` gives "Figure 5 (p. 26): prepubescent victims more likely traded than
+    infant/toddler or pubescent victims; reported as significant."
+    """
+    rows = findings().set_index("id")
+    if finding not in rows.index:
+        raise KeyError(f"no finding {finding!r} in {PUBLISHED_DIR / 'findings.csv'}")
+    row = rows.loc[finding]
+    pages = [f"p. {row['page']}"] if pd.notna(row["page"]) else []
+    if pd.notna(row["claim_page"]) and row["claim_page"] != row["page"]:
+        pages.append(f"claim p. {row['claim_page']}")
+    if row["source"] != "report":
+        source = "NCMEC's summary of the study"
+    elif pd.notna(row["figure"]):
+        source = f"{row['figure']} ({'; '.join(pages)})"
+    else:
+        source = f"p. {row['claim_page']}"
+    tested = {"significant": "reported as significant",
+              "not significant": "reported as not significant",
+              "none": "no test reported"}[row["significance"]]
+    return f"{source}: {row['direction']}; {tested}."

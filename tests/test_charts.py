@@ -69,3 +69,22 @@ def test_bundle_defines_vega_embed_and_draws_charts(tmp_path):
     mtime = path.stat().st_mtime_ns
     sphinxext.write_bundle(tmp_path)  # the second build reuses it
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_figure_of_the_report_puts_published_beside_synthetic(book_mode):
+    fig = charts.figure(bar(title="T", description="d"), DATA, "Boys & girls alike.",
+                        report="Figure 4", published="no difference; <not significant>",
+                        synthetic="7.1% against 7.5%; p = 0.81")
+    html = fig._repr_html_()
+    assert html.startswith('<figure class="s18-figure" data-report="Figure 4">')
+    assert '<span class="s18-report">Figure 4</span> Boys &amp; girls alike.' in html
+    assert "<dt>Published</dt><dd>no difference; &lt;not significant&gt;</dd>" in html
+    assert "<dt>Synthetic</dt><dd>7.1% against 7.5%; p = 0.81</dd>" in html
+
+
+@pytest.mark.parametrize("given", [dict(report="Figure 4"),
+                                   dict(report="Figure 4", published="p"),
+                                   dict(published="p", synthetic="s")])
+def test_figure_of_the_report_needs_report_published_and_synthetic(given):
+    with pytest.raises(ValueError, match="report|published"):
+        charts.figure(bar(title="T", description="d"), DATA, "c", **given)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import seto2018
-from seto2018.data import DataError, DataWarning, load, validate
+from seto2018.data import DataError, DataWarning, case_level, load, validate
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 DEFAULT = seto2018.ROOT / "data" / "synthetic"
@@ -511,3 +511,27 @@ def test_the_default_dataset_loads_in_well_under_a_second(default_dataset):
         load("modern")
         times.append(time.perf_counter() - start)
     assert min(times) < 0.5
+
+
+def test_case_level_codes_are_shared_values_or_mixed():
+    codes = case_level(load("modern", TINY)).set_index("case_id")
+    # A one-to-one case keeps its people's codes and its pair's relationship.
+    assert codes.loc["M001", ["victim_gender", "victim_age", "offender_gender",
+                              "relationship"]].tolist() == [
+        "female", "prepubescent", "male", "nuclear_family"]
+    # Two victims (girl and boy), one offender: mixed gender and age; one familial pair of two.
+    assert codes.loc["M002", ["victim_gender", "victim_age", "offender_gender",
+                              "relationship"]].tolist() == ["mixed", "mixed", "male", "mixed"]
+    # An offender of missing gender makes the case's offender gender missing, not "male".
+    assert pd.isna(codes.loc["M004", "offender_gender"])
+    assert codes.loc["M004", "relationship"] == "mixed"
+    assert codes.index.tolist() == ["M001", "M002", "M003", "M004"]
+
+
+def test_case_level_gives_table3_on_the_default_data():
+    codes = case_level(load("modern"))
+    multiple = codes[codes["structure"] == "multiple"]
+    assert multiple["relationship"].value_counts().to_dict() == {
+        "non_familial": 374, "familial": 134, "mixed": 125}
+    assert multiple["offender_gender"].value_counts(dropna=False).to_dict() == {
+        "male": 494, "mixed": 87, pd.NA: 35, "female": 17}

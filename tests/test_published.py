@@ -143,3 +143,18 @@ def test_every_file_is_read_with_whole_numbers():
                           (published.percentages(), "percent"), (published.targets(), "count")):
         assert isinstance(frame, pd.DataFrame)
         assert str(frame[column].dtype) == "Int64"
+
+
+def test_claim_names_figure_page_direction_and_significance():
+    assert published.claim("F5") == (
+        "Figure 5 (p. 26): prepubescent victims more likely traded than infant/toddler or "
+        "pubescent victims; reported as significant.")
+    assert published.claim("F18").startswith("Figure 18 (p. 36; claim p. 43): ")
+    assert published.claim("F19").endswith("; no test reported.")
+    assert published.claim("F4").endswith("; reported as not significant.")
+    assert published.claim("S1").startswith("NCMEC's summary of the study: ")
+
+
+def test_claim_of_an_unknown_finding_names_the_file():
+    with pytest.raises(KeyError, match="findings.csv"):
+        published.claim("F99")
