@@ -62,7 +62,7 @@ test-notebooks: $(STAMP)
 	SETO2018_BOOK=1 $(PYTEST) --nbval-lax --nbval-current-env -n 2 --dist loadfile chapters
 
 test-site: $(STAMP) browser
-	$(PYTEST) -m site tests
+	$(PYTEST) -n 2 -m site tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_synth.py

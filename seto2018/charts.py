@@ -110,6 +110,11 @@ def _render(spec: dict, **_metadata) -> dict:
     return {"text/html": chart_html(spec), "text/plain": f"<chart: {_plain_title(spec)}>"}
 
 
+def _table_name(spec: dict) -> str:
+    title = _plain_title(spec)
+    return f"Numbers of the chart: {title}" if title else "Numbers of the chart"
+
+
 def _plain_title(spec: dict) -> str:
     title = spec.get("title", "")
     return title.get("text", "") if isinstance(title, dict) else str(title)
@@ -170,7 +175,11 @@ class Figure:
         return (
             f'<figure class="s18-figure"{report}>'
             f'<div class="s18-figure-chart">{chart_html(spec)}</div>'
-            f'<div class="s18-figure-table">{table_html(self.table, index=self.index)}</div>'
+            # A wide table scrolls inside its box; a scrolling box must take keyboard focus and
+            # have a name (axe-core: scrollable-region-focusable).
+            f'<div class="s18-figure-table" tabindex="0" role="region" '
+            f'aria-label="{html.escape(_table_name(spec), quote=True)}">'
+            f"{table_html(self.table, index=self.index)}</div>"
             f"<figcaption>{self._caption_html()}{self._compare_html()}</figcaption>"
             "</figure>"
         )

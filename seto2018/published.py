@@ -8,7 +8,8 @@ return what was printed, each row with the report page it comes from, so a chapt
 - :func:`table1` - historic cases by period (Table 1, page 16);
 - :func:`table3` - the modern dataset's characteristics (Table 3, pages 23-24);
 - :func:`percentages` - percentages quoted in the prose (pages 14, 22 and 30);
-- :func:`findings` - every claim the book re-creates (ids as in ``study/FINDINGS.md``).
+- :func:`findings` - every claim the book re-creates (ids as in ``study/FINDINGS.md``);
+- :func:`design` - the design facts stated in the prose (windows, rules, thresholds, totals).
 
 :func:`targets` is different: it returns the two-way tables the *book* chose so that the synthetic
 data show each finding (the report's own figures are lost). ``data/published/README.md`` says
@@ -94,6 +95,16 @@ def findings() -> pd.DataFrame:
     of the study, which has no page numbers) and ``claim`` (a short sentence in the book's words).
     """
     return _read("findings", ("page", "claim_page"))
+
+
+def design() -> pd.DataFrame:
+    """The study's design facts as the report states them in prose (pages 5-14), one row each.
+
+    Columns: ``id``, ``what``, ``value`` (text as printed: a year, an ISO date, a count, a share,
+    ``true``/``false``; empty where the report printed no number, e.g. ``cases_received``) and
+    ``page``.
+    """
+    return _read("design", ("page",))
 
 
 def targets() -> pd.DataFrame:

@@ -54,6 +54,9 @@ def test_figure_puts_table_beside_chart_with_caption(book_mode):
     assert html.startswith('<figure class="s18-figure">')
     assert 's18-table' in html and "<figcaption>Figure 1: two groups.</figcaption>" in html
     assert "<th>n</th>" in html and "<td>5</td>" in html
+    # The table's box may scroll, so keyboard users can reach it and it has a name.
+    assert '<div class="s18-figure-table" tabindex="0" role="region" ' \
+           'aria-label="Numbers of the chart: T">' in html
 
 
 def test_figure_needs_a_caption():

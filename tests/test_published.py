@@ -158,3 +158,13 @@ def test_claim_names_figure_page_direction_and_significance():
 def test_claim_of_an_unknown_finding_names_the_file():
     with pytest.raises(KeyError, match="findings.csv"):
         published.claim("F99")
+
+
+def test_design_facts_have_pages_and_leave_unprinted_numbers_empty():
+    facts = published.design().set_index("id")
+    assert facts["page"].notna().all()
+    assert facts.loc["historic_cases", "value"] == str(published.table1()["cases"].sum())
+    assert facts.loc["historic_victims", "value"] == "933"
+    assert facts.loc["traded_min_reports", "value"] == "5"
+    assert pd.isna(facts.loc["cases_received", "value"])  # the report printed no count
+    assert facts.loc["modern_start", "value"] < facts.loc["modern_end", "value"]

@@ -11,6 +11,7 @@ import functools
 import os
 import http.server
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,67 @@ def axe():
 def test_toc_pages_were_built():
     missing = [page for page in toc_pages() if not (SITE / f"{page}.html").exists()]
     assert not missing, f"pages in _toc.yml with no built HTML: {missing}"
+
+
+class _ReportFigures(HTMLParser):
+    """Collect each figure of the report re-created on a page: what it holds inside."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, set[str]] = {}
+        self._current: str | None = None
+        self._depth = 0
+        self._dt = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = set((attrs.get("class") or "").split())
+        if tag == "figure" and "data-report" in attrs:
+            self._current, self._depth = attrs["data-report"], 0
+            self.found.setdefault(self._current, set())
+        if self._current is None:
+            return
+        if tag == "figure":
+            self._depth += 1
+        parts = self.found[self._current]
+        if "s18-chart" in classes:
+            parts.add("chart")
+        if tag == "table" and "s18-table" in classes:
+            parts.add("table")
+        if tag == "dl" and "s18-compare" in classes:
+            parts.add("compare")
+        if tag == "figcaption":
+            parts.add("caption")
+        self._dt = tag == "dt"
+
+    def handle_data(self, data):
+        if self._current is not None and self._dt and data.strip() in {"Published", "Synthetic"}:
+            self.found[self._current].add(data.strip().lower())
+        self._dt = False
+
+    def handle_endtag(self, tag):
+        if self._current is not None and tag == "figure":
+            self._depth -= 1
+            if self._depth == 0:
+                self._current = None
+
+
+def test_every_figure_and_table_of_the_report_is_re_created():
+    """Figures 1-24, Table 1 and Table 3: each with its chart, table, caption and the
+    published-beside-synthetic pair, somewhere in the built book."""
+    found: dict[str, set[str]] = {}
+    for page in toc_pages():
+        parser = _ReportFigures()
+        parser.feed((SITE / f"{page}.html").read_text(encoding="utf-8"))
+        for report, parts in parser.found.items():
+            found.setdefault(report, set()).update(parts)
+    wanted = [f"Figure {n}" for n in range(1, 25)] + ["Table 1", "Table 3"]
+    missing = [report for report in wanted if report not in found]
+    assert not missing, f"not re-created anywhere in the book: {missing}"
+    complete = {"chart", "table", "caption", "compare", "published", "synthetic"}
+    partial = {report: sorted(complete - found[report]) for report in wanted
+               if complete - found[report]}
+    assert not partial, f"re-created without all their parts (missing parts listed): {partial}"
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
