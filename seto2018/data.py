@@ -55,6 +55,9 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "modern": ("cases", "victims", "offenders", "relationships"),
 }
 
+#: Relationship codes that count as familial (the report's "family" rows of Table 3).
+FAMILIAL = ("nuclear_family", "extended_family")
+
 
 @dataclass(frozen=True)
 class _Column:
@@ -904,9 +907,6 @@ def validate(path: str | Path) -> None:
             _require_resources(resources, dataset)
     _load_tables(resources, list(resources))
 
-
-#: Relationship codes that count as familial (the report's "family" rows of Table 3).
-FAMILIAL = ("nuclear_family", "extended_family")
 
 
 def _single_or_mixed(people: pd.DataFrame, column: str) -> pd.Series:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import DEFAULT_SEED, published
+from .data import FAMILIAL
 
 __all__ = ["TABLES", "COLUMNS", "generate", "write", "population", "datapackage"]
 
@@ -38,7 +39,6 @@ ACTIVITY = ("1", "2", "3", "4", "unclear")  # "unclear" becomes an empty field
 AGES = ("infant_toddler", "prepubescent", "pubescent")
 GENDERS = ("female", "male")
 RELATIONSHIPS = ("nuclear_family", "extended_family", "close_proximity", "unknown_to_child")
-FAMILIAL = ("nuclear_family", "extended_family")
 ETHNICITIES = ("white", "black", "hispanic", "asian", "other")
 FIRST_DAY, LAST_DAY = np.datetime64("2011-07-01"), np.datetime64("2014-06-30")
 
