@@ -1,6 +1,6 @@
 """The book's small package: what the chapters should not repeat.
 
-- ``synth``: the synthetic data generator (``generate(seed)``).
+- ``synth``: the synthetic data generator (``generate(seed)``; ``mode="sample"`` for replications).
 - ``data``: ``load(name, path=None)`` reads a dataset and validates it.
 - ``published``: the report's published numbers, read from ``data/published/``.
 - ``charts``: the book's Altair theme and its offline renderer.

@@ -14,6 +14,10 @@ report's sentence describes: ``data/published/targets.csv``, each row naming its
    cell within a count or two. The seed decides the rounding, so cells vary a little.
 3. Rows: cases, then victims, offenders and one row per victim-offender pair, drawn to agree
    with each case's codes ("mixed" needs two different people). No row is a real child or case.
+
+Sample mode (``generate(seed, mode="sample")``) replaces step 2 by a random draw from the fitted
+population (:func:`sample_counts`): a replication of the study, whose counts vary from draw to
+draw as a new study's would. Step 3 is the same.
 """
 from __future__ import annotations
 
@@ -29,7 +33,8 @@ import pandas as pd
 from . import DEFAULT_SEED, published
 from .data import FAMILIAL
 
-__all__ = ["TABLES", "COLUMNS", "generate", "write", "population", "datapackage"]
+__all__ = ["TABLES", "COLUMNS", "MODES", "generate", "write", "population", "study_sizes",
+           "sample_counts", "datapackage"]
 
 # --------------------------------------------------------------------------------------------
 # Codes (DATA.md is the contract: do not rename)
@@ -41,6 +46,9 @@ GENDERS = ("female", "male")
 RELATIONSHIPS = ("nuclear_family", "extended_family", "close_proximity", "unknown_to_child")
 ETHNICITIES = ("white", "black", "hispanic", "asian", "other")
 FIRST_DAY, LAST_DAY = np.datetime64("2011-07-01"), np.datetime64("2014-06-30")
+
+#: faithful: the published counts exact, every finding by construction; sample: a replication.
+MODES = ("faithful", "sample")
 
 #: File stems of one dataset, in the order they are written.
 TABLES = ("historic_cases", "historic_victims", "modern_cases", "modern_victims",
@@ -265,6 +273,84 @@ def population() -> dict[str, pd.Series]:
     return out
 
 
+def study_sizes() -> dict[str, int]:
+    """The study's sizes: units of each model of :func:`population` (cases, or historic victims)."""
+    return {name: fit.total for name, fit in _fits().items()}
+
+
+def _check_sizes(n) -> dict[str, int]:
+    """Sizes for sample mode: the study's, with those ``n`` names replaced."""
+    sizes = study_sizes()
+    if n is None:
+        return sizes
+    if not isinstance(n, dict):
+        raise TypeError(f"n must be a dict of sizes keyed by {list(sizes)}, not "
+                        f"{type(n).__name__}")
+    unknown = sorted(set(n) - set(sizes))
+    if unknown:
+        raise ValueError(f"n: unknown size {unknown}; the sizes are {list(sizes)}")
+    for name, size in n.items():
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"n[{name!r}] must be a whole number, not {size!r}")
+        if size < 1:
+            raise ValueError(f"n[{name!r}] must be at least 1, not {size}")
+    sizes.update({name: int(size) for name, size in n.items()})
+    if sizes["historic_victims"] < sizes["historic_cases"]:
+        raise ValueError(f"n: historic_victims ({sizes['historic_victims']}) must be at least "
+                         f"historic_cases ({sizes['historic_cases']}): every series has a victim")
+    return sizes
+
+
+def _draw_counts(sizes: dict[str, int], rng) -> dict[str, np.ndarray]:
+    """One replication: whole counts over each model's code combinations (arrays like the joint).
+
+    Cases are independent draws from the population, so the counts are multinomial. Historic
+    victims belong to series: each period gets at least as many victims as it has series, the
+    rest spread as the population spreads them, and then age and gender within each period.
+    """
+    fits = _fits()
+    counts = {}
+    for name in ("historic_cases", "modern_one", "modern_multiple"):
+        p = fits[name].joint / fits[name].total
+        counts[name] = rng.multinomial(sizes[name], p.ravel()).reshape(p.shape)
+    cases = counts["historic_cases"].sum(axis=1)  # series per period
+    victims_fit = fits["historic_victims"].joint
+    expected_victims = sizes["historic_victims"] * victims_fit.sum(axis=(1, 2)) / victims_fit.sum()
+    expected_cases = sizes["historic_cases"] * fits["historic_cases"].joint.sum(axis=1) \
+        / fits["historic_cases"].total
+    expected_extra = np.clip(expected_victims - expected_cases, 0, None)
+    weights = expected_extra * (cases > 0)
+    if weights.sum() == 0:  # no room by the population's shares: extras go where series are
+        weights = cases.astype(float)
+    extra = rng.multinomial(sizes["historic_victims"] - cases.sum(), weights / weights.sum())
+    within = victims_fit / victims_fit.sum(axis=(1, 2), keepdims=True)
+    counts["historic_victims"] = np.stack([
+        rng.multinomial(v, within[k].ravel()).reshape(within[k].shape)
+        for k, v in enumerate(cases + extra)])
+    return {name: counts[name] for name in fits}
+
+
+def _streams(seed: int):
+    """Random streams of one seed: historic rows, modern rows, and the sample mode's draw."""
+    return np.random.SeedSequence(seed).spawn(3)
+
+
+def sample_counts(seed: int = DEFAULT_SEED, n: dict[str, int] | None = None
+                  ) -> dict[str, pd.Series]:
+    """The case-level counts of one replication: what ``generate(seed, mode="sample", n=n)``
+    tabulates to.
+
+    Same keys and index as :func:`population`; each value is an ``int64`` Series named
+    ``count`` summing to the model's size. ``n``: sizes to change, keyed like
+    :func:`study_sizes` (the study's sizes by default). Same seed and sizes, same counts.
+    """
+    seed, sizes = _check_seed(seed), _check_sizes(n)
+    draw = _draw_counts(sizes, np.random.default_rng(_streams(seed)[2]))
+    index = {name: series.index for name, series in population().items()}
+    return {name: pd.Series(counts.ravel(), index=index[name], name="count")
+            for name, counts in draw.items()}
+
+
 @functools.cache
 def _ethnicity_counts(variable: str) -> np.ndarray:
     """Exact ethnicity counts of one-relationship victims or offenders (P1), white first, missing last."""
@@ -421,10 +507,17 @@ def _whole_counts(fit: Fit, rng) -> tuple[np.ndarray, np.ndarray]:
     return cells, counts
 
 
-def _units(name: str, rng) -> dict[str, np.ndarray]:
-    """One row per unit (case or victim) of a model, in random order: variable -> level codes."""
+def _units(name: str, rng, drawn: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """One row per unit (case or victim) of a model, in random order: variable -> level codes.
+
+    ``drawn``: a sample's whole counts (shaped like the joint); by default the faithful counts.
+    """
     fit = _fits()[name]
-    cells, counts = _whole_counts(fit, rng)
+    if drawn is None:
+        cells, counts = _whole_counts(fit, rng)
+    else:
+        cells = np.argwhere(drawn > 0)
+        counts = drawn[tuple(cells.T)]
     units = rng.permutation(np.repeat(cells, counts, axis=0))
     return {v: units[:, k] for k, v in enumerate(fit.model.levels)}
 
@@ -471,9 +564,10 @@ def _victims_per_case(n_cases: int, n_victims: int, rng, most: int = 12) -> np.n
     return sizes
 
 
-def _historic(rng) -> dict[str, pd.DataFrame]:
-    cases = _units("historic_cases", rng)
-    victims = _units("historic_victims", rng)
+def _historic(rng, drawn=None) -> dict[str, pd.DataFrame]:
+    drawn = drawn or {}
+    cases = _units("historic_cases", rng, drawn.get("historic_cases"))
+    victims = _units("historic_victims", rng, drawn.get("historic_victims"))
     case_order = np.argsort(cases["period"], kind="stable")  # IDs follow the period first recorded
     period = cases["period"][case_order]
     n_cases = len(period)
@@ -634,22 +728,33 @@ def _multiple_people(codes: dict[str, np.ndarray], rng):
     return victims, offenders, pairs
 
 
-def _one_people(codes: dict[str, np.ndarray], rng):
-    """One victim, one offender and one pair per case; ethnicity counts exact (P1)."""
+def _one_people(codes: dict[str, np.ndarray], rng, exact: bool = True):
+    """One victim, one offender and one pair per case.
+
+    Ethnicity: ``exact`` (faithful mode) deals out P1's counts exactly; otherwise (a sample) each
+    person's ethnicity is drawn with P1's shares. Offenders of unknown gender are also of unknown
+    ethnicity (poorly visible); the others take the rest of the offender counts, at random.
+    """
     n = len(codes["victim_gender"])
-    victim_eth = np.repeat(np.arange(len(ETHNICITIES) + 1), _ethnicity_counts("victim_ethnicity"))
     offender_gender = _codes(_ONE_LEVELS["offender_gender"], codes["offender_gender"], ("missing",))
-    # offenders of unknown gender are also of unknown ethnicity (poorly visible); others at random
-    pool = _ethnicity_counts("offender_ethnicity").copy()
     gender_known = np.flatnonzero(pd.notna(offender_gender))
-    pool[-1] -= n - len(gender_known)
+    pool = _ethnicity_counts("offender_ethnicity").copy()
+    victim_counts = _ethnicity_counts("victim_ethnicity")
     offender_eth = np.full(n, len(ETHNICITIES))
-    offender_eth[gender_known] = rng.permutation(np.repeat(np.arange(len(pool)), pool))
+    if exact:
+        pool[-1] -= n - len(gender_known)
+        offender_eth[gender_known] = rng.permutation(np.repeat(np.arange(len(pool)), pool))
+        victim_eth = rng.permutation(np.repeat(np.arange(len(victim_counts)), victim_counts))
+    else:
+        study_missing_gender = _fits()["modern_one"].margins["offender_gender"][-1]
+        pool[-1] -= study_missing_gender
+        offender_eth[gender_known] = rng.choice(len(pool), size=len(gender_known),
+                                                p=pool / pool.sum())
+        victim_eth = rng.choice(len(victim_counts), size=n, p=victim_counts / victim_counts.sum())
     everyone = np.arange(n)
     victims = {"case": everyone, "gender": _codes(GENDERS, codes["victim_gender"]),
                "age_category": _codes(AGES, codes["victim_age"]),
-               "ethnicity": _codes(ETHNICITIES + ("missing",), rng.permutation(victim_eth),
-                                   ("missing",))}
+               "ethnicity": _codes(ETHNICITIES + ("missing",), victim_eth, ("missing",))}
     offenders = {"case": everyone, "gender": offender_gender,
                  "ethnicity": _codes(ETHNICITIES + ("missing",), offender_eth, ("missing",))}
     pairs = {"case": everyone, "victim": everyone, "offender": everyone,
@@ -693,10 +798,12 @@ def _people_table(parts, case_offsets, position, case_ids, prefix, id_column, co
     return table, row_of
 
 
-def _modern(rng) -> dict[str, pd.DataFrame]:
-    one = _units("modern_one", rng)
-    multiple = _units("modern_multiple", rng)
-    victims_, offenders_, pairs_ = zip(_one_people(one, rng), _multiple_people(multiple, rng))
+def _modern(rng, drawn=None) -> dict[str, pd.DataFrame]:
+    drawn = drawn or {}
+    one = _units("modern_one", rng, drawn.get("modern_one"))
+    multiple = _units("modern_multiple", rng, drawn.get("modern_multiple"))
+    victims_, offenders_, pairs_ = zip(_one_people(one, rng, exact=not drawn),
+                                       _multiple_people(multiple, rng))
     cases, position = _modern_cases(one, multiple, rng)
     case_ids = cases["case_id"].to_numpy()
     offsets = (0, len(one["actively_traded"]))  # multiple cases follow the one-relationship cases
@@ -729,23 +836,38 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
-def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+def generate(seed: int = DEFAULT_SEED, mode: str = "faithful",
+             n: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
     """Generate one synthetic dataset: the six tables of DATA.md, keyed by file stem.
 
-    The published counts (Table 1, Table 3, the quoted percentages) are exact for every seed;
-    which rows carry them, and the cells of the two-way tables (within a count or two of the
-    book's targets), change with the seed. Same seed, same tables.
+    ``mode="faithful"`` (the book's data): the published counts (Table 1, Table 3, the quoted
+    percentages) are exact for every seed; which rows carry them, and the cells of the two-way
+    tables (within a count or two of the book's targets), change with the seed.
+
+    ``mode="sample"``: a replication of the study, drawn from the population the targets
+    describe (:func:`population`); counts vary from seed to seed as a new study's would, and
+    its case-level codes tabulate exactly to ``sample_counts(seed, n)``. ``n`` (sample mode only)
+    changes sizes, keyed like :func:`study_sizes`. Same seed, mode and sizes, same tables.
 
     Column types: IDs and codes are text (missing = NaN, written as an empty field);
     ``sexual_activity`` is a nullable integer (``Int64``, missing when unclear); ``n_reports`` an
     integer; ``actively_traded`` a boolean; ``date_received`` a date (``datetime64``).
 
-    Raises ``TypeError`` / ``ValueError`` unless ``seed`` is a non-negative whole number.
+    Raises ``TypeError`` / ``ValueError`` unless ``seed`` is a non-negative whole number, ``mode``
+    one of :data:`MODES` and ``n`` valid sizes (given with sample mode only).
     """
     seed = _check_seed(seed)
-    historic_rng, modern_rng = (np.random.default_rng(s)
-                                for s in np.random.SeedSequence(seed).spawn(2))
-    tables = {**_historic(historic_rng), **_modern(modern_rng)}
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}, not {mode!r}")
+    if mode == "faithful" and n is not None:
+        raise ValueError("n (sizes) applies to mode='sample' only: faithful data have the "
+                         "study's sizes")
+    historic_seq, modern_seq, sample_seq = _streams(seed)
+    historic_rng, modern_rng = np.random.default_rng(historic_seq), np.random.default_rng(modern_seq)
+    drawn = None
+    if mode == "sample":
+        drawn = _draw_counts(_check_sizes(n), np.random.default_rng(sample_seq))
+    tables = {**_historic(historic_rng, drawn), **_modern(modern_rng, drawn)}
     return {name: tables[name][list(COLUMNS[name])] for name in TABLES}
 
 
@@ -866,8 +988,19 @@ _DESCRIPTION = (
     "2011-07-01 to 2014-06-30, with victims, offenders and one row per victim-offender pair.")
 
 
-def datapackage(files: dict[str, bytes], seed: int | None = None) -> dict:
-    """The Frictionless (Data Package v1) descriptor for the CSV ``files`` (stem -> bytes)."""
+_SAMPLE_NOTE = (
+    " THIS IS A SAMPLE (sample mode): a replication drawn from the population the book's targets "
+    "describe. Its counts differ from the published ones as a new study's would.")
+
+
+def datapackage(files: dict[str, bytes], seed: int | None = None,
+                mode: str = "faithful") -> dict:
+    """The Frictionless (Data Package v1) descriptor for the CSV ``files`` (stem -> bytes).
+
+    ``seed`` is recorded when given; ``mode="sample"`` is recorded and said in the description.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}, not {mode!r}")
     fields = _fields()
     resources = []
     for name in TABLES:
@@ -891,9 +1024,12 @@ def datapackage(files: dict[str, bytes], seed: int | None = None) -> dict:
             },
         })
     package = {"profile": "tabular-data-package", "name": "seto2018-synthetic",
-               "title": _TITLE, "description": _DESCRIPTION}
+               "title": _TITLE,
+               "description": _DESCRIPTION + (_SAMPLE_NOTE if mode == "sample" else "")}
     if seed is not None:
         package["seed"] = seed
+    if mode == "sample":
+        package["mode"] = mode
     package["resources"] = resources
     return package
 
@@ -921,16 +1057,20 @@ def _check_tables(tables) -> None:
                              f"got {list(frame.columns)}")
 
 
-def write(tables: dict[str, pd.DataFrame], out_dir: str | Path, seed: int | None = None) -> Path:
+def write(tables: dict[str, pd.DataFrame], out_dir: str | Path, seed: int | None = None,
+          mode: str = "faithful") -> Path:
     """Write a dataset: one CSV per table plus ``datapackage.json``; returns the descriptor's path.
 
     CSVs are UTF-8, comma-separated, with a header row, LF line endings, an empty field for
     missing values, ``true``/``false`` booleans and whole numbers without decimals. The same
-    tables give the same bytes. ``seed`` (optional) is recorded in the descriptor.
+    tables give the same bytes. ``seed`` (optional) is recorded in the descriptor, and so is
+    ``mode="sample"`` (pass the mode the tables were generated in).
     """
     _check_tables(tables)
     if seed is not None:
         seed = _check_seed(seed)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}, not {mode!r}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"not a directory: {out}")
@@ -939,6 +1079,6 @@ def write(tables: dict[str, pd.DataFrame], out_dir: str | Path, seed: int | None
     for name, data in files.items():
         (out / f"{name}.csv").write_bytes(data)
     descriptor = out / "datapackage.json"
-    text = json.dumps(datapackage(files, seed), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(datapackage(files, seed, mode), indent=2, ensure_ascii=False) + "\n"
     descriptor.write_bytes(text.encode("utf-8"))
     return descriptor
