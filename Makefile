@@ -16,6 +16,7 @@ export CHROMIUM
 
 help:
 	@echo "make book    build the site into _build/html (creates .venv on first use)"
+	@echo "make book EDITION=student   the student edition, no solutions: _build/student/_build/html"
 	@echo "make test    run every test: package, notebooks (nbval), strict build, browser"
 	@echo "make serve   serve _build/html on http://localhost:$(PORT)"
 	@echo "make data    write a synthetic dataset: make data SEED=<int> OUT=<dir>"
@@ -32,8 +33,12 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	touch $@
 
 # Strict: any Sphinx warning, missing reference or failing cell fails the build.
+# EDITION=reader (default, into _build/html) or student (no solutions; into _build/student/_build/
+# html, as Jupyter Book nests its output): seto2018/editions.py reads it and refuses other names.
+EDITION  ?= reader
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	SETO2018_EDITION=$(EDITION) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going \
+	  $(if $(filter reader,$(EDITION)),,--path-output _build/$(EDITION))
 
 serve:
 	@test -d _build/html || { echo "no site yet: run 'make book' first"; exit 1; }
@@ -52,6 +57,7 @@ test: $(STAMP) browser
 	$(MAKE) --no-print-directory test-package
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory book EDITION=student
 	$(MAKE) --no-print-directory test-site
 
 test-package: $(STAMP)

@@ -1,0 +1,150 @@
+"""Two editions of the book from one source: the reader's and the student's.
+
+The reader's edition (the default) shows each exercise's solution in a collapsed dropdown. The
+student's edition, for courses that assign the exercises, holds no solution anywhere in the site:
+not on its pages, not in its search index, not in the sources it offers for download.
+
+The edition is chosen by the environment variable ``SETO2018_EDITION`` at build time
+(``make book EDITION=student`` sets it). This module is a Sphinx extension (listed in
+``_config.yml``); for the student's edition it
+
+- sets sphinx-exercise's ``hide_solutions``, so solution directives never reach a page or the
+  search index (the hidden cells that re-run solutions are ``remove-cell``, so never on a page);
+- writes each page's downloadable source (``_sources/``) without its solutions: the notebook
+  loses its solution blocks and the hidden cell that re-runs each solution, so it still runs;
+- drops the Binder and Colab buttons, which would open the repository's notebook, solutions
+  included;
+- says "Student edition" in a banner on every page;
+- reads notebook outputs from the reader's edition's execution cache, so it executes nothing
+  the reader's edition has already run.
+
+Both editions add a Sphinx tag, ``reader_edition`` or ``student_edition``, for MyST's
+``{only}`` directive.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+
+from sphinx.errors import ConfigError
+
+EDITION_ENV = "SETO2018_EDITION"
+EDITIONS = ("reader", "student")
+DEFAULT_EDITION = "reader"
+STUDENT_BANNER = "Student edition: exercises without solutions"
+
+# An opening fence of a solution directive: three or more backticks or colons, then {solution}.
+_SOLUTION_OPEN = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|:{3,})\{solution\}")
+
+
+def edition_from_env(environ=None) -> str:
+    """The edition named by ``SETO2018_EDITION`` (unset or empty: the reader's edition)."""
+    environ = os.environ if environ is None else environ
+    name = environ.get(EDITION_ENV, "").strip() or DEFAULT_EDITION
+    if name not in EDITIONS:
+        raise ConfigError(
+            f"{EDITION_ENV}={name!r} is not an edition of this book: use "
+            + " or ".join(repr(e) for e in EDITIONS) + f" (unset means {DEFAULT_EDITION!r})")
+    return name
+
+
+def strip_solutions(markdown: str) -> str:
+    """The MyST text without its ``{solution}`` directives (each block, fences included).
+
+    A block ends at a fence of the same character at least as long as the opening one
+    (CommonMark's rule), so the shorter code fences inside a solution do not end it.
+    """
+    kept, closing = [], None
+    for line in markdown.splitlines(keepends=True):
+        if closing is None:
+            opening = _SOLUTION_OPEN.match(line)
+            if opening:
+                fence = opening["fence"]
+                closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            else:
+                kept.append(line)
+        elif closing.match(line.rstrip("\r\n")):
+            closing = None
+    if closing is not None:
+        raise ValueError("a {solution} directive is not closed: its fence never ends")
+    return re.sub(r"\n{3,}", "\n\n", "".join(kept))
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _is_hidden(cell: dict) -> bool:
+    return "remove-cell" in cell.get("metadata", {}).get("tags", [])
+
+
+def student_notebook(notebook: dict) -> dict:
+    """A copy of the notebook for students: no solution blocks in its markdown cells, and no
+    hidden (``remove-cell``) code cell right after a cell that held a solution: that cell
+    re-runs the solution's code and glues its answers. Markdown cells left empty are dropped.
+    """
+    student = copy.deepcopy(notebook)
+    cells, after_solution = [], False
+    for cell in student["cells"]:
+        if cell["cell_type"] == "code" and after_solution and _is_hidden(cell):
+            after_solution = False
+            continue
+        after_solution = False
+        if cell["cell_type"] == "markdown":
+            text = _source(cell)
+            stripped = strip_solutions(text)
+            after_solution = stripped != text
+            if not stripped.strip():
+                continue
+            cell["source"] = stripped
+        cells.append(cell)
+    student["cells"] = cells
+    return student
+
+
+def student_source(path: Path) -> str:
+    """A page's source as the student's edition offers it for download."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        return json.dumps(student_notebook(json.loads(text)), indent=1, ensure_ascii=False) + "\n"
+    return strip_solutions(text)
+
+
+def _on_config_inited(app, config) -> None:
+    edition = edition_from_env()
+    app.tags.add(f"{edition}_edition")
+    if edition != "student":
+        return
+    config.hide_solutions = True
+    options = dict(config.html_theme_options)
+    options["launch_buttons"] = {}
+    options["announcement"] = STUDENT_BANNER
+    config.html_theme_options = options
+    if not config.nb_execution_cache_path:
+        # The reader's edition's cache (myst-nb's default for a build into _build/html).
+        config.nb_execution_cache_path = str(Path(app.srcdir) / "_build" / ".jupyter_cache")
+
+
+def _on_builder_inited(app) -> None:
+    if edition_from_env() == "student" and hasattr(app.builder, "copysource"):
+        app.builder.copysource = False  # the page-context handler writes the sources instead
+
+
+def _on_page_context(app, pagename, templatename, context, doctree) -> None:
+    sourcename = context.get("sourcename")
+    if edition_from_env() != "student" or not sourcename or doctree is None:
+        return
+    target = Path(app.outdir) / "_sources" / sourcename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(student_source(Path(app.env.doc2path(pagename))), encoding="utf-8")
+
+
+def setup(app):
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _on_page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
