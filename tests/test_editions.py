@@ -83,7 +83,7 @@ def split_solutions(markdown: str) -> tuple[list[str], str]:
             inner, inner_rest = split_solutions(token.content)
             if inner:
                 solutions += inner
-                rest[start:end] = [inner_rest]
+                rest[start:end] = [inner_rest] + [""] * (end - start - 1)  # keeps line numbers
     return solutions, "".join(rest)
 
 
@@ -254,6 +254,14 @@ There are {glue:text}`ex_n` cases, as the solution's own sentence says.
 A colon-fenced solution.
 :::
 
+`````{note}
+A note.
+
+````{solution} toy-ex-count
+A solution nested in another directive.
+````
+`````
+
 Text after.
 """
 
@@ -278,9 +286,10 @@ def test_stripping_removes_every_solution_and_keeps_the_exercise():
     text = editions.strip_solutions(EXERCISE_PAGE)
     assert "solution" not in text.lower(), text
     assert "{exercise} Count the cases" in text and "How many cases?" in text
-    assert "Text before." in text and "Text after." in text
-    # The control: the independent parser the site tests use finds both solutions here.
-    assert len(split_solutions(EXERCISE_PAGE)[0]) == 2
+    assert "Text before." in text and "Text after." in text and "A note." in text
+    # The control: the independent parser the site tests use finds the three solutions here.
+    found, rest = split_solutions(EXERCISE_PAGE)
+    assert len(found) == 3 and "solution" not in rest.lower() and "A note." in rest
 
 
 def test_an_unclosed_solution_is_an_error_not_a_silent_cut():
@@ -298,37 +307,25 @@ def test_students_notebook_drops_solutions_and_the_hidden_cells_that_rerun_them(
     assert len(student["cells"]) == 4  # the solution-only markdown cell is gone
 
 
-@pytest.mark.parametrize("page", [p for p in toc_pages() if p.suffix == ".ipynb"],
-                         ids=lambda p: p.name)
-def test_each_chapters_student_notebook_keeps_its_exercises_and_still_runs(page):
-    notebook = json.loads(page.read_text(encoding="utf-8"))
-    student = editions.student_notebook(notebook)
-    student_markdown = "\n".join(_cell_source(c) for c in student["cells"]
-                                 if c["cell_type"] == "markdown")
-    solutions, _ = split_solutions(student_markdown)
-    assert not solutions, f"{page.name}: the student's notebook still holds solutions"
-    original = "\n".join(_cell_source(c) for c in notebook["cells"])
-    assert student_markdown.count("{exercise}") == original.count("{exercise}")
-    # Runs: no kept cell needs a name that only a removed cell defined.
-    kept = {id(c) for c in student["cells"]}
-    removed_names, defined, needed = set(), set(), {}
+def names_lost(notebook: dict, student: dict) -> set[str]:
+    """Names that a code cell kept in the student's notebook reads and that only a removed cell
+    binds: the student's notebook would stop there with a NameError."""
+    kept = {_cell_source(c) for c in student["cells"] if c["cell_type"] == "code"}
+    removed, defined, needed = set(), set(), set()
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
         stored, loaded = _names(_cell_source(cell))
-        if id(cell) in kept:
-            for name in loaded - defined:
-                needed.setdefault(name, cell["source"])
+        if _cell_source(cell) in kept:
+            needed |= loaded - defined - stored  # a cell's own bindings: order within it ignored
             defined |= stored
         else:
-            removed_names |= stored
-    missing = {n for n in needed if n in removed_names - defined and not hasattr(builtins, n)}
-    assert not missing, (f"{page.name}: kept cells use names only the removed solution cells "
-                         f"define: {sorted(missing)}")
+            removed |= stored
+    return {name for name in needed & removed - defined if not hasattr(builtins, name)}
 
 
 def _names(code: str) -> tuple[set[str], set[str]]:
-    """Names a cell binds and names it reads (IPython magics are skipped)."""
+    """Names a cell binds and names it reads (IPython magics and shell lines are skipped)."""
     code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
     stored, loaded = set(), set()
     for node in ast.walk(ast.parse(code)):
@@ -336,9 +333,33 @@ def _names(code: str) -> tuple[set[str], set[str]]:
             (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             stored.add(node.name)
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             stored |= {(a.asname or a.name).split(".")[0] for a in node.names}
     return stored, loaded
+
+
+def test_a_kept_cell_that_needs_a_solutions_name_is_found():
+    notebook = toy_notebook()
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                              "execution_count": None, "source": "print(n + 1)"})
+    assert names_lost(notebook, editions.student_notebook(notebook)) == {"n"}
+    assert names_lost(toy_notebook(), editions.student_notebook(toy_notebook())) == set()
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p.suffix == ".ipynb"],
+                         ids=lambda p: p.name)
+def test_each_chapters_student_notebook_keeps_its_exercises_and_still_runs(page):
+    notebook = json.loads(page.read_text(encoding="utf-8"))
+    student = editions.student_notebook(notebook)
+    student_markdown = "\n".join(_cell_source(c) for c in student["cells"]
+                                 if c["cell_type"] == "markdown")
+    assert not split_solutions(student_markdown)[0], f"{page.name}: solutions left"
+    original = "\n".join(_cell_source(c) for c in notebook["cells"])
+    assert student_markdown.count("{exercise}") == original.count("{exercise}")
+    lost = names_lost(notebook, student)
+    assert not lost, f"{page.name}: kept cells use names only removed solution cells define: {lost}"
 
 
 def test_the_book_has_solutions_to_hide():
