@@ -51,25 +51,28 @@ def edition_from_env(environ=None) -> str:
     return name
 
 
-def strip_solutions(markdown: str) -> str:
+def strip_solutions(markdown: str, where: str = "the text") -> str:
     """The MyST text without its ``{solution}`` directives (each block, fences included).
 
     A block ends at a fence of the same character at least as long as the opening one
-    (CommonMark's rule), so the shorter code fences inside a solution do not end it.
+    (CommonMark's rule), so the shorter code fences inside a solution do not end it. A block
+    that never ends is an error naming ``where`` and the line: MyST would silently run it to the
+    end of the text, and the student edition would lose everything after it.
     """
-    kept, closing = [], None
-    for line in markdown.splitlines(keepends=True):
+    kept, closing, opened = [], None, 0
+    for number, line in enumerate(markdown.splitlines(keepends=True), 1):
         if closing is None:
             opening = _SOLUTION_OPEN.match(line)
             if opening:
-                fence = opening["fence"]
+                fence, opened = opening["fence"], number
                 closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
             else:
                 kept.append(line)
         elif closing.match(line.rstrip("\r\n")):
             closing = None
     if closing is not None:
-        raise ValueError("a {solution} directive is not closed: its fence never ends")
+        raise ValueError(f"{where}, line {opened}: a {{solution}} directive is not closed "
+                         "(no closing fence as long as its opening one)")
     return re.sub(r"\n{3,}", "\n\n", "".join(kept))
 
 
@@ -82,21 +85,21 @@ def _is_hidden(cell: dict) -> bool:
     return "remove-cell" in cell.get("metadata", {}).get("tags", [])
 
 
-def student_notebook(notebook: dict) -> dict:
+def student_notebook(notebook: dict, where: str = "the notebook") -> dict:
     """A copy of the notebook for students: no solution blocks in its markdown cells, and no
     hidden (``remove-cell``) code cell right after a cell that held a solution: that cell
     re-runs the solution's code and glues its answers. Markdown cells left empty are dropped.
     """
     student = copy.deepcopy(notebook)
     cells, after_solution = [], False
-    for cell in student["cells"]:
+    for index, cell in enumerate(student["cells"]):
         if cell["cell_type"] == "code" and after_solution and _is_hidden(cell):
             after_solution = False
             continue
         after_solution = False
         if cell["cell_type"] == "markdown":
             text = _source(cell)
-            stripped = strip_solutions(text)
+            stripped = strip_solutions(text, f"{where}, cell {index}")
             after_solution = stripped != text
             if not stripped.strip():
                 continue
@@ -110,12 +113,13 @@ def student_source(path: Path) -> str:
     """A page's source as the student's edition offers it for download."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        return json.dumps(student_notebook(json.loads(text)), indent=1, ensure_ascii=False) + "\n"
-    return strip_solutions(text)
+        student = student_notebook(json.loads(text), where=str(path))
+        return json.dumps(student, indent=1, ensure_ascii=False) + "\n"
+    return strip_solutions(text, where=str(path))
 
 
 def _on_config_inited(app, config) -> None:
-    edition = edition_from_env()
+    config.seto2018_edition = edition = edition_from_env()
     app.tags.add(f"{edition}_edition")
     if edition != "student":
         return
@@ -130,13 +134,13 @@ def _on_config_inited(app, config) -> None:
 
 
 def _on_builder_inited(app) -> None:
-    if edition_from_env() == "student" and hasattr(app.builder, "copysource"):
+    if app.config.seto2018_edition == "student" and hasattr(app.builder, "copysource"):
         app.builder.copysource = False  # the page-context handler writes the sources instead
 
 
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     sourcename = context.get("sourcename")
-    if edition_from_env() != "student" or not sourcename or doctree is None:
+    if app.config.seto2018_edition != "student" or not sourcename:
         return
     target = Path(app.outdir) / "_sources" / sourcename
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +148,8 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    # Set from SETO2018_EDITION when the configuration is read, not from _config.yml.
+    app.add_config_value("seto2018_edition", DEFAULT_EDITION, "env")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)

@@ -292,9 +292,10 @@ def test_stripping_removes_every_solution_and_keeps_the_exercise():
     assert len(found) == 3 and "solution" not in rest.lower() and "A note." in rest
 
 
-def test_an_unclosed_solution_is_an_error_not_a_silent_cut():
-    with pytest.raises(ValueError, match="not closed"):
-        editions.strip_solutions("````{solution} x\nnever closed\n")
+def test_an_unclosed_solution_is_an_error_naming_the_file_and_line():
+    with pytest.raises(ValueError, match=r"^chapters/x\.ipynb, cell 3, line 2: .*not closed"):
+        editions.strip_solutions("Text.\n````{solution} x\nnever closed\n```\n",
+                                 "chapters/x.ipynb, cell 3")
 
 
 def test_students_notebook_drops_solutions_and_the_hidden_cells_that_rerun_them():
