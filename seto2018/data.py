@@ -37,6 +37,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import warnings
 from dataclasses import dataclass, field
 from itertools import product
@@ -216,9 +217,28 @@ class _Table:
                         column=column, value=value, more=more, **kwargs)
 
 
+#: Names a dataset folder that replaces ``data/synthetic/`` wherever no path is given, so the
+#: chapters (which call ``load("modern")``) run on a student's own dataset unchanged.
+DATA_VARIABLE = "SETO2018_DATA"
+
+
 def default_path() -> Path:
-    """The book's default dataset folder, ``data/synthetic/``."""
-    return seto2018.ROOT / "data" / "synthetic"
+    """The dataset folder :func:`load` reads when given no path.
+
+    The folder named by the environment variable ``SETO2018_DATA`` (relative to the current
+    folder) when it is set and not empty, else the book's ``data/synthetic/``. A variable naming
+    a folder that does not exist is an error that names both, not a silent fall-back.
+    """
+    chosen = os.environ.get(DATA_VARIABLE, "")
+    if not chosen:
+        return seto2018.ROOT / "data" / "synthetic"
+    folder = Path(chosen)
+    if not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "not found"
+        raise DataError(f"dataset folder {folder} {state} (named by the environment variable "
+                        f"{DATA_VARIABLE}; set it to a folder that `make data` wrote, or unset "
+                        "it to read data/synthetic/)")
+    return folder
 
 
 def _package_error(problem: str) -> DataError:
