@@ -78,7 +78,7 @@ def _id_problem(student_id: str) -> str | None:
         return "the student ID begins or ends with a space"
     bad = next((c for c in student_id if not _ID_CHARS.fullmatch(c)), None)
     if bad is not None:
-        return f"character {json.dumps(bad)} is not allowed"
+        return f"character {json.dumps(bad, ensure_ascii=False)} is not allowed"
     if not student_id[0].isalnum():
         return f"the student ID begins with {json.dumps(student_id[0])}"
     if student_id.endswith("."):
@@ -151,17 +151,15 @@ def student_seed(student_id: str, assignment: str) -> int:
     return int.from_bytes(digest[:_SEED_BITS // 8], "big")
 
 
-def _draw(seed: int) -> dict:
-    """One student's dataset: a sample from the population the published targets describe."""
-    return synth.generate(seed)  # TODO(kit): mode="sample" once the lead's sample mode lands
-
-
 def write_datasets(student_ids: list[str], out: str | Path, assignment: str) -> dict[str, int]:
-    """Write ``<out>/<student_id>/`` for each student; return each student's seed."""
+    """Write ``<out>/<student_id>/`` for each student, a sample-mode dataset (a replication of
+    the study, drawn from the population its published targets describe, at the study's sizes);
+    return each student's seed."""
     seeds = {}
     for student_id in student_ids:
         seeds[student_id] = seed = student_seed(student_id, assignment)
-        synth.write(_draw(seed), Path(out) / student_id, seed=seed)
+        tables = synth.generate(seed, mode="sample")
+        synth.write(tables, Path(out) / student_id, seed=seed, mode="sample")
     return seeds
 
 
@@ -315,10 +313,13 @@ def _execute(paths: list[Path], data_folder: Path) -> list[dict]:
                                      resources={"metadata": {"path": str(CHAPTERS)}})
     with client.setup_kernel(env=_kernel_env(data_folder)):
         for notebook in notebooks:
+            # The reset runs as a cell of the notebook, then leaves it: nbclient stores each
+            # executed cell back at its index.
+            notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
             client.nb = notebook
-            client.execute_cell(nbformat.v4.new_code_cell("%reset -f"), 0, store_history=False)
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)
+            del notebook.cells[0]
     return notebooks
 
 
