@@ -8,6 +8,8 @@ STAMP    := $(VENV)/.installed
 PYTEST   := $(BIN)/python -m pytest -p no:cacheprovider
 SEED     ?= 2018
 OUT      ?= data/synthetic
+MODE     ?= faithful
+ASSIGNMENT ?= seto2018
 PORT     ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
@@ -19,7 +21,10 @@ help:
 	@echo "make book EDITION=student   the student edition, no solutions: _build/student/_build/html"
 	@echo "make test    run every test: package, notebooks (nbval), strict build, browser"
 	@echo "make serve   serve _build/html on http://localhost:$(PORT)"
-	@echo "make data    write a synthetic dataset: make data SEED=<int> OUT=<dir>"
+	@echo "make data    write a synthetic dataset: make data SEED=<int> OUT=<dir> [MODE=sample]"
+	@echo "             (MODE=faithful, the default: published counts exact; sample: a replication)"
+	@echo "             or the instructor's kit, a dataset per student and an answer key:"
+	@echo "             make data STUDENTS=roster.csv OUT=<dir> [ASSIGNMENT=name, default $(ASSIGNMENT)]"
 	@echo "make bench   print the benchmark figures beside their budgets"
 	@echo "make clean   remove the build (keeps .venv)"
 
@@ -44,8 +49,14 @@ serve:
 	@test -d _build/html || { echo "no site yet: run 'make book' first"; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# With STUDENTS (a CSV roster with a student_id column), OUT must be given: never data/synthetic.
 data: $(STAMP)
-	$(BIN)/python -m seto2018 data --seed $(SEED) --out $(OUT)
+ifdef STUDENTS
+	$(if $(filter file,$(origin OUT)),$(error make data STUDENTS=$(STUDENTS) needs OUT=<dir>))
+	$(BIN)/python -m seto2018 data --students "$(STUDENTS)" --assignment "$(ASSIGNMENT)" --out "$(OUT)"
+else
+	$(BIN)/python -m seto2018 data --seed $(SEED) --mode $(MODE) --out $(OUT)
+endif
 
 # The browser tests drive the system's Chromium (Debian's package); never a browser download.
 browser:

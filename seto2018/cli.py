@@ -1,7 +1,9 @@
-"""Command line: ``python -m seto2018 data --seed SEED --out DIR`` writes a synthetic dataset.
+"""Command line: ``python -m seto2018 data ...`` writes synthetic data.
 
-Subcommands keep room for what comes later (one dataset per student from a roster, a sampling
-mode); today there is one: ``data``.
+- ``data --seed SEED --out DIR``: one dataset, the book's kind (``--mode faithful``: every
+  published count exact) or a replication (``--mode sample``: counts vary with the seed).
+- ``data --students roster.csv --out DIR [--assignment NAME]``: the instructor's kit, one
+  sampled dataset per student and an answer key (:mod:`seto2018.kit`).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import DEFAULT_SEED, ROOT, synth
+from .data import DataError
 
 DEFAULT_OUT = ROOT / "data" / "synthetic"
 
@@ -24,28 +27,120 @@ def _seed(text: str) -> int:
     return seed
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"jobs must be a whole number >= 1, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .kit import DEFAULT_ASSIGNMENT, KEY_FILE
+
     parser = argparse.ArgumentParser(
         prog="python -m seto2018",
         description="Tools of the Seto et al. (2018) book. All data written are SYNTHETIC.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data = commands.add_parser(
-        "data", help="write a synthetic dataset (six CSV files and datapackage.json)",
-        description="Write one synthetic dataset: the published counts are exact for every seed; "
-                    "the rows change with the seed.")
-    data.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
-                      help=f"random seed, a whole number >= 0 (default {DEFAULT_SEED})")
-    data.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                      help="folder to write to (default: data/synthetic in the repository)")
-    data.set_defaults(run=_write_dataset)
+        "data", help="write a synthetic dataset (six CSV files and datapackage.json), or one "
+                     "per student with an answer key",
+        description="Write one synthetic dataset, or with --students the instructor's kit: one "
+                    "sampled dataset per student (in OUT/<student_id>/) and an answer key "
+                    f"(OUT/{KEY_FILE}) computed from each student's data by the chapters' "
+                    "solution code.")
+    data.add_argument("--seed", type=_seed, default=None,
+                      help=f"random seed, a whole number >= 0 (default {DEFAULT_SEED}); not with "
+                           "--students, where each student's seed comes from their ID")
+    data.add_argument("--mode", choices=synth.MODES, default=None,
+                      help="faithful: every published count exact (the book's data, default); "
+                           "sample: a replication drawn from the population the published "
+                           "findings describe, counts vary with the seed (implied by --students)")
+    data.add_argument("--out", type=Path, default=None,
+                      help="folder to write to (default: data/synthetic in the repository; "
+                           "required with --students)")
+    kit = data.add_argument_group("the instructor's kit")
+    kit.add_argument("--students", type=Path, metavar="ROSTER",
+                     help="a CSV roster with a student_id column (other columns are ignored)")
+    kit.add_argument("--assignment", default=None,
+                     help="assignment name, part of every student's seed: a new name gives "
+                          f"every student new data (default {DEFAULT_ASSIGNMENT!r})")
+    kit.add_argument("--chapters", default=None, metavar="STEM,...",
+                     help="answer only these chapters (file names without .ipynb); default: "
+                          "every chapter that reads the data")
+    kit.add_argument("--jobs", type=_jobs, default=None,
+                     help="students computed at a time (default: the machine's cores)")
+    data.set_defaults(run=_data, parser=data)
     return parser
 
 
+def _data(args: argparse.Namespace) -> int:
+    parser = args.parser
+    if args.students is None:
+        given = [flag for flag, value in (("--assignment", args.assignment),
+                                          ("--chapters", args.chapters), ("--jobs", args.jobs))
+                 if value is not None]
+        if given:
+            parser.error(f"{', '.join(given)} only apply with --students ROSTER")
+        return _write_dataset(args)
+    if args.seed is not None:
+        parser.error("--seed does not apply with --students: each student's seed comes from "
+                     "their ID and the assignment name")
+    if args.mode == "faithful":
+        parser.error("--students writes sampled datasets (--mode sample); faithful datasets "
+                     "would give every student the same counts")
+    if args.out is None:
+        parser.error("--students needs --out DIR (the folder for the students' datasets and "
+                     "the answer key)")
+    return _write_kit(args, parser)
+
+
 def _write_dataset(args: argparse.Namespace) -> int:
-    tables = synth.generate(args.seed)
-    path = synth.write(tables, args.out, seed=args.seed)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    mode = args.mode or "faithful"
+    out = DEFAULT_OUT if args.out is None else args.out
+    tables = synth.generate(seed, mode=mode)
+    path = synth.write(tables, out, seed=seed, mode=mode)
     rows = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
-    print(f"wrote synthetic dataset (seed {args.seed}) to {path.parent}: {rows}")
+    print(f"wrote synthetic dataset ({mode}, seed {seed}) to {path.parent}: {rows}")
+    return 0
+
+
+def _chapter_paths(text: str | None, parser: argparse.ArgumentParser) -> list[Path] | None:
+    from .kit import data_chapters
+
+    if text is None:
+        return None
+    known = {path.stem: path for path in data_chapters()}
+    stems = [stem.strip() for stem in text.split(",")]
+    unknown = [stem for stem in stems if stem not in known]
+    if unknown:
+        parser.error(f"--chapters: {', '.join(unknown)} is not a chapter that reads the data; "
+                     f"choose from {', '.join(known)}")
+    return [known[stem] for stem in stems]
+
+
+def _write_kit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .kit import DEFAULT_ASSIGNMENT, make_kit
+
+    chapters = _chapter_paths(args.chapters, parser)
+    assignment = DEFAULT_ASSIGNMENT if args.assignment is None else args.assignment
+    try:
+        kit = make_kit(args.students, args.out, assignment=assignment, chapters=chapters,
+                       workers=args.jobs)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for student, folder in kit.folders.items():
+        print(f"wrote {folder}/ (sampled dataset, seed {kit.seeds[student]})")
+    per_student = kit.seconds / len(kit.folders)
+    print(f"wrote {kit.key}: {len(kit.rows)} answers for {len(kit.folders)} students, "
+          f"assignment {assignment!r} ({kit.seconds:.0f} s, {per_student:.1f} s per student)")
+    if kit.errors:
+        print(f"error: {len(kit.errors)} answers could not be computed; their rows in "
+              f"{kit.key.name} say ERROR:", file=sys.stderr)
+        for row in kit.errors:
+            print(f"  {row['student_id']}, {row['chapter']}, {row['exercise'] or '(chapter)'}: "
+                  f"{row['value']}", file=sys.stderr)
+        return 1
     return 0
 
 
