@@ -22,10 +22,11 @@ assignments, and stays below 2**53 (exact in JSON, spreadsheets show all its dig
 **Answer key.** "The same code the solutions use": every computing exercise's solution shows its
 code, and the hidden cell right after it runs exactly that code (``check_solution_code`` enforces
 it) and glues the answers under names starting ``ex_``. The kit executes each chapter that reads
-the data, unchanged, in a fresh kernel whose ``SETO2018_DATA`` names the student's folder, and
-collects every ``ex_*`` value glued after a ``{solution}``. The kernel runs with
-``PYTHONOPTIMIZE=1``: the chapters' ``assert`` lines, which check the book's dataset against the
-*published* numbers a sampled dataset need not match, are skipped; every other line runs.
+the data, unchanged, in a kernel whose ``SETO2018_DATA`` names the student's folder (one kernel
+per student, its namespace cleared before each chapter), and collects every ``ex_*`` value glued
+after a ``{solution}``. The kernel runs with ``PYTHONOPTIMIZE=1``: the chapters' ``assert``
+lines, which check the book's dataset against the *published* numbers a sampled dataset need not
+match, are skipped; every other line runs.
 
 Key columns: ``student_id, assignment, seed, chapter, exercise, answer, value``. ``value`` is text,
 formatted as the book prints it: with the format its ``{glue:text}`` role gives it in the chapter
@@ -323,6 +324,13 @@ def _execute(paths: list[Path], data_folder: Path) -> list[dict]:
     return notebooks
 
 
+def _cores() -> int:
+    """The cores this process may use (a container's share, where the OS says it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def answer_key(folders: dict[str, Path], seeds: dict[str, int], assignment: str,
                chapters: list[Path] | None = None, workers: int | None = None) -> list[dict]:
     """Execute each chapter on each student's folder (students in parallel, one kernel each, as
@@ -332,7 +340,7 @@ def answer_key(folders: dict[str, Path], seeds: dict[str, int], assignment: str,
     if problems:
         raise ValueError("solutions and their hidden cells differ:\n" + "\n".join(problems))
     students = list(folders)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers or _cores()) as pool:
         executed = list(pool.map(lambda student: _execute(chapters, folders[student]), students))
     rows = []
     for student, notebooks in zip(students, executed):
