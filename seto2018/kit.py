@@ -213,12 +213,15 @@ def check_solution_code(path: Path) -> list[str]:
     return problems
 
 
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(\w+)(?::([^`]*))?`")
+
+
 def _glue_formats(cells) -> dict[str, str]:
     """The format each glued name is shown with in the chapter's text (its first use)."""
     formats: dict[str, str] = {}
     for cell in cells:
         if cell["cell_type"] == "markdown":
-            for name, spec in re.findall(r"\{glue(?::text)?\}`([\w]+)(?::([^`]*))?`", _source(cell)):
+            for name, spec in _GLUE_ROLE.findall(_source(cell)):
                 formats.setdefault(name, spec)
     return formats
 
