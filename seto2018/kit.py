@@ -174,10 +174,16 @@ def _read_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+#: Chapters that read the book's data for their checks but whose exercises answer from the
+#: population (simulations): their answers are the same for every student, so the key skips them.
+SAME_FOR_EVERY_STUDENT = ("how-sure-could-the-study-be",)
+
+
 def data_chapters() -> list[Path]:
-    """The chapter notebooks whose code reads a dataset (``load(...)``), in the toc's order."""
+    """The chapter notebooks whose code reads a dataset (``load(...)``), in the toc's order,
+    except those of :data:`SAME_FOR_EVERY_STUDENT`."""
     order = re.findall(r"file:\s*chapters/(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    paths = [CHAPTERS / f"{stem}.ipynb" for stem in order]
+    paths = [CHAPTERS / f"{stem}.ipynb" for stem in order if stem not in SAME_FOR_EVERY_STUDENT]
     return [p for p in paths if p.exists() and any(
         c["cell_type"] == "code" and re.search(r"\bload\(", _source(c))
         for c in _read_notebook(p)["cells"])]

@@ -265,12 +265,9 @@ def population() -> dict[str, pd.Series]:
     to 1. Its two-way margins times the dataset's size are the target tables of targets.csv.
     This is the population a "sample mode" would draw replications from.
     """
-    out = {}
-    for name, fit in _fits().items():
-        index = pd.MultiIndex.from_product(list(fit.model.levels.values()),
-                                           names=list(fit.model.levels))
-        out[name] = pd.Series(fit.joint.ravel() / fit.total, index=index, name="probability")
-    return out
+    return {name: pd.Series(fit.joint.ravel() / fit.total, index=_code_index(name),
+                            name="probability")
+            for name, fit in _fits().items()}
 
 
 def study_sizes() -> dict[str, int]:
@@ -346,9 +343,16 @@ def sample_counts(seed: int = DEFAULT_SEED, n: dict[str, int] | None = None
     """
     seed, sizes = _check_seed(seed), _check_sizes(n)
     draw = _draw_counts(sizes, np.random.default_rng(_streams(seed)[2]))
-    index = {name: series.index for name, series in population().items()}
-    return {name: pd.Series(counts.ravel(), index=index[name], name="count")
+    return {name: pd.Series(counts.ravel(), index=_code_index(name), name="count")
             for name, counts in draw.items()}
+
+
+@functools.cache
+def _code_index(name: str) -> pd.MultiIndex:
+    """Every combination of a model's codes, in the joint's order (built once: a replication
+    loop calls :func:`sample_counts` a thousand times)."""
+    levels = _fits()[name].model.levels
+    return pd.MultiIndex.from_product(list(levels.values()), names=list(levels))
 
 
 @functools.cache
