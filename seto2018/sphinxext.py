@@ -7,11 +7,14 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 - writes one Vega/Vega-Lite/Vega-Embed bundle (from the ``vl-convert-python`` package, never
   fetched) into the site's ``_static/``, and adds it, deferred, only to pages that have a chart:
   pages without charts stay light, and the browser caches the bundle across the pages that do;
-- adds the book's stylesheet.
+- adds the book's stylesheet;
+- lightens the theme (``light_head``): no Font Awesome (the book's own SVG icons in
+  ``static/seto2018-icons.css`` stand in), no search index on pages that do not search.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from . import charts
 
 BUNDLE = "vega-bundle.js"
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
 
 # Runs inside the bundle, after vegaEmbed is defined: draw every chart container on the page.
 DRAW_SNIPPET = """
@@ -71,6 +75,7 @@ def _on_builder_inited(app) -> None:
     write_bundle(bundle_dir(app))
     app.config.html_static_path.extend([str(STATIC), str(bundle_dir(app))])
     app.add_css_file("seto2018.css")
+    app.add_css_file("seto2018-icons.css")
     # Sphinx copies static files only when some page is out of date; copy ours now so that an
     # edited stylesheet reaches the site on the next build even when no page changed.
     static_out = Path(app.outdir) / "_static"
@@ -102,9 +107,40 @@ def _on_config_inited(app, config) -> None:
     config.html_context.setdefault("default_mode", "light")
 
 
+# What the theme puts in every page's head that the book does not use: Font Awesome's script
+# (1.5 MB; it also pulls two icon fonts), and Sphinx's search index and tools, loaded for a
+# search-as-you-type the book keeps off (the search page loads its own).
+HEAVY_HEAD = re.compile(
+    r'\s*<script[^>]*\ssrc="[^"]*(?:scripts/fontawesome|searchtools|language_data|searchindex)'
+    r'\.js[^"]*"[^>]*>\s*</script>')
+
+
+def light_head(markup):
+    """The Jinja filter ``s18_light_head`` (templates/layout.html): ``markup`` without
+    ``HEAVY_HEAD``'s scripts."""
+    from markupsafe import Markup
+
+    return Markup(HEAVY_HEAD.sub("", str(markup)))
+
+
+def _on_config_inited_light_theme(app, config) -> None:
+    if config.html_theme_options.get("search_as_you_type"):
+        raise ValueError("search_as_you_type needs the search index on every page: "
+                         "seto2018.sphinxext drops it, so turn one of the two off.")
+    config.templates_path.append(str(TEMPLATES))
+
+
+def _on_builder_inited_light_theme(app) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.filters["s18_light_head"] = light_head
+
+
 def setup(app):
     os.environ[charts.BOOK_ENV] = "1"
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)
+    app.connect("config-inited", _on_config_inited_light_theme)
+    app.connect("builder-inited", _on_builder_inited_light_theme)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
