@@ -13,6 +13,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -28,19 +29,64 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Runs inside the bundle, after vegaEmbed is defined: draw every chart container on the page.
 DRAW_SNIPPET = """
+// A chart is drawn when it comes near the reader's view, one chart per task: drawing every chart
+// of a chapter at load blocks the page for a second or more (Lighthouse: total blocking time),
+// for charts the reader may never scroll to. Printing draws them all first.
+const waiting = [];
+let drawing = false;
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+async function drawChart(holder) {
+  const target = document.getElementById(holder.dataset.for);
+  if (!target || target.dataset.drawn) return;
+  target.dataset.drawn = 'yes';
+  try {
+    await vegaEmbed(target, JSON.parse(holder.textContent), {renderer: 'svg', actions: false});
+  } catch (error) {
+    target.textContent = 'This chart could not be drawn; its numbers are in the table beside it.';
+    console.error(error);
+  }
+}
+async function drawWaiting() {
+  if (drawing) return;
+  drawing = true;
+  while (waiting.length) {
+    await nextTask();
+    await drawChart(waiting.shift());
+  }
+  drawing = false;
+}
+function holders() {
+  return [...document.querySelectorAll('script.s18-spec')];
+}
+function drawAll() {
+  waiting.push(...holders());
+  return drawWaiting();
+}
 function drawCharts() {
-  for (const holder of document.querySelectorAll('script.s18-spec')) {
+  if (!('IntersectionObserver' in window)) {
+    drawAll();
+    return;
+  }
+  const byTarget = new Map();
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      waiting.push(byTarget.get(entry.target));
+    }
+    drawWaiting();
+  }, {rootMargin: '800px 0px'});
+  for (const holder of holders()) {
     const target = document.getElementById(holder.dataset.for);
-    if (!target || target.dataset.drawn) continue;
-    target.dataset.drawn = 'yes';
-    vegaEmbed(target, JSON.parse(holder.textContent), {renderer: 'svg', actions: false})
-      .catch((error) => {
-        target.textContent = 'This chart could not be drawn; its numbers are in the table beside it.';
-        console.error(error);
-      });
+    if (!target) continue;
+    byTarget.set(target, holder);
+    observer.observe(target);
   }
 }
 window.vegaEmbed = vegaEmbed;
+window.addEventListener('beforeprint', drawAll);
 if (document.readyState === 'loading') {
   document.addEventListener('DOMContentLoaded', drawCharts);
 } else {
@@ -56,7 +102,8 @@ def bundle_dir(app) -> Path:
 def write_bundle(target: Path) -> Path:
     """Write the bundle once per Vega-Lite version; later builds reuse it (it takes ~2 s)."""
     target.mkdir(parents=True, exist_ok=True)
-    stamp = target / f".vl-convert-{vl_convert.__version__}"
+    snippet = hashlib.sha1(DRAW_SNIPPET.encode("utf-8")).hexdigest()[:8]
+    stamp = target / f".vl-convert-{vl_convert.__version__}-{snippet}"
     path = target / BUNDLE
     if not (path.exists() and stamp.exists()):
         # The bundle is written as a module; wrapped in a function, its top-level names (such as
@@ -100,6 +147,36 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "s18-chart" in body:
         app.add_js_file(BUNDLE, loading_method="defer")
+    _lighten_assets(context)
+
+
+# Inline scripts in the head set DOCUMENTATION_OPTIONS.pagename: this one must load before them.
+KEEP_BLOCKING = ("documentation_options.js",)
+# sphinx-design's assets, loaded on every page by Jupyter Book whether a page uses it or not.
+SPHINX_DESIGN = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def _lighten_assets(context) -> None:
+    """Defer the page's scripts (they wait for the DOM anyway) so they do not hold back its first
+    paint, and drop sphinx-design's assets from pages with no sphinx-design component."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    uses_design = "sd-" in context.get("body", "")
+    scripts = []
+    for script in context.get("script_files", []):
+        filename = str(getattr(script, "filename", script) or "")
+        if not uses_design and filename.endswith(SPHINX_DESIGN):
+            continue
+        attributes = getattr(script, "attributes", {})
+        if filename and not filename.endswith(KEEP_BLOCKING) and not (
+                {"defer", "async"} & set(attributes)):
+            script = _JavaScript(filename, priority=getattr(script, "priority", 500),
+                                 **{**attributes, "defer": "defer"})
+        scripts.append(script)
+    context["script_files"][:] = scripts
+    if not uses_design:
+        context["css_files"][:] = [css for css in context.get("css_files", [])
+                                   if not str(getattr(css, "filename", css)).endswith(SPHINX_DESIGN)]
 
 
 def _on_config_inited(app, config) -> None:
