@@ -14,6 +14,7 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -213,6 +214,17 @@ def _on_builder_inited_light_theme(app) -> None:
         templates.environment.filters["s18_light_head"] = light_head
 
 
+def _on_page_context_description(app, pagename, templatename, context, doctree) -> None:
+    """A page's meta description (what search engines show) from its ``description``: a
+    Markdown page's front matter, or a notebook's top-level metadata, which MyST-NB reads as
+    front matter. tests/test_build.py fails for a toc page without one."""
+    description = (context.get("meta") or {}).get("description")
+    if description:
+        text = html.escape(" ".join(str(description).split()), quote=True)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n    <meta name="description" content="{text}" />')
+
+
 def setup(app):
     os.environ[charts.BOOK_ENV] = "1"
     app.connect("config-inited", _on_config_inited)
@@ -220,4 +232,5 @@ def setup(app):
     app.connect("html-page-context", _on_page_context)
     app.connect("config-inited", _on_config_inited_light_theme)
     app.connect("builder-inited", _on_builder_inited_light_theme)
+    app.connect("html-page-context", _on_page_context_description)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -70,3 +70,63 @@ def test_a_clean_tiny_book_builds(tmp_path):
     book = tiny_book(tmp_path, notebook("x = 1", "print(x + 1)"))
     result = build(book)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+# Every page says what it is in a meta description (search results, link previews; Lighthouse SEO).
+# The mechanism: `description:` in a Markdown page's front matter, or "description" in a notebook's
+# top-level metadata; seto2018.sphinxext writes it into the page's <meta name="description">.
+DESCRIPTION_CHARS = (50, 200)
+
+
+def page_description(path: Path) -> str | None:
+    """The description a page's source gives, or None."""
+    import yaml
+
+    if path.suffix == ".ipynb":
+        return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("description")
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return None
+    front_matter = yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
+    return front_matter.get("description")
+
+
+def description_problems(root: Path, files: list[str]) -> list[str]:
+    """What is wrong with the descriptions of ``files`` (toc entries, no suffix): missing, too
+    short or long for a search result, or the same as another page's."""
+    problems, seen = [], {}
+    for name in files:
+        path = next((root / f"{name}{suffix}" for suffix in (".md", ".ipynb")
+                     if (root / f"{name}{suffix}").exists()), None)
+        if path is None:
+            problems.append(f"{name}: no .md or .ipynb source")
+            continue
+        description = " ".join(str(page_description(path) or "").split())
+        low, high = DESCRIPTION_CHARS
+        if not description:
+            problems.append(f"{path.relative_to(root)}: no description (front matter `description:` "
+                            "for Markdown, top-level metadata \"description\" for a notebook)")
+        elif not low <= len(description) <= high:
+            problems.append(f"{path.relative_to(root)}: description of {len(description)} "
+                            f"characters; a search result shows {low}-{high}")
+        elif description in seen:
+            problems.append(f"{path.relative_to(root)}: same description as {seen[description]}")
+        seen.setdefault(description, name)
+    return problems
+
+
+def test_every_toc_page_has_its_own_description():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _book import toc_files
+
+    assert not description_problems(ROOT, toc_files())
+
+
+def test_a_page_without_a_description_is_named(tmp_path):
+    (tmp_path / "described.md").write_text(
+        "---\ndescription: A page that says what it holds in one sentence, for search results.\n"
+        "---\n# Described\n", encoding="utf-8")
+    (tmp_path / "bare.md").write_text("# Bare\n", encoding="utf-8")
+    (tmp_path / "nb.ipynb").write_text(json.dumps(notebook("x = 1")), encoding="utf-8")
+    problems = description_problems(tmp_path, ["described", "bare", "nb"])
+    assert [p.split(":")[0] for p in problems] == ["bare.md", "nb.ipynb"]

@@ -8,7 +8,9 @@ critical accessibility violation. A full-page screenshot of each is kept in _bui
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import http.server
 import threading
 from html.parser import HTMLParser
@@ -28,6 +30,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # CI elsewhere may p
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERIOUS = {"serious", "critical"}
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  window.scrollTo(0, 0);
+}"""
 
 
 def toc_pages() -> list[str]:
@@ -152,6 +161,8 @@ def test_page_in_browser(page_path, base_url, browser, axe):
             route.abort()
 
     page.route("**/*", guard)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
@@ -161,6 +172,8 @@ def test_page_in_browser(page_path, base_url, browser, axe):
 
     n_charts = page.locator(".s18-chart").count()
     if n_charts:
+        # Charts draw as they come near the view (the extension's bundle): scroll as a reader would.
+        page.evaluate(SCROLL_THROUGH)
         page.wait_for_function(
             "n => [...document.querySelectorAll('.s18-chart')]"
             ".filter(c => c.querySelector('svg, canvas')).length === n",
@@ -184,8 +197,71 @@ def test_page_in_browser(page_path, base_url, browser, axe):
     context.close()
 
     assert not outside, f"{page_path}: requests left localhost: {outside}"
+    # The theme's Font Awesome (script and fonts, about 800 KB) is replaced by the book's icons.
+    heavy = [url for url in requested if "fontawesome" in url.lower()]
+    assert not heavy, f"{page_path}: Font Awesome requested (seto2018-icons.css?): {heavy}"
     assert not page_errors, f"{page_path}: console errors: {page_errors}"
     assert not serious, f"{page_path}: axe-core serious/critical violations: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
         for v in serious
     )
+
+
+def test_every_page_has_a_meta_description():
+    # toc_files(), not toc_pages(): index.html only redirects to the root page.
+    missing = [page for page in toc_files()
+               if '<meta name="description" content="' not in (SITE / f"{page}.html").read_text(encoding="utf-8")]
+    assert not missing, f"pages with no meta description in their HTML: {missing}"
+
+
+# A chart draws aggregated numbers (counts, percentages, estimates), never the dataset's rows: a
+# chart of raw rows puts a whole table into the page for every reader to download.
+MAX_CHART_ROWS = 100
+SPEC = re.compile(r'<script type="application/json" class="s18-spec"[^>]*>(.*?)</script>', re.S)
+
+
+def chart_rows(spec: dict) -> int:
+    """How many data rows a Vega-Lite spec carries inline (named datasets and inline values)."""
+    rows = sum(len(values) for values in spec.get("datasets", {}).values())
+
+    def walk(node):
+        nonlocal rows
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                rows += len(data["values"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({key: value for key, value in spec.items() if key != "datasets"})
+    return rows
+
+
+def test_no_chart_embeds_raw_rows():
+    heavy = []
+    for page in toc_pages():
+        for match in SPEC.finditer((SITE / f"{page}.html").read_text(encoding="utf-8")):
+            spec = json.loads(match.group(1))
+            if chart_rows(spec) > MAX_CHART_ROWS:
+                heavy.append(f"{page}: {spec.get('title')!r} carries {chart_rows(spec)} rows")
+    assert not heavy, f"charts with more than {MAX_CHART_ROWS} rows (aggregate first): {heavy}"
+
+
+def test_a_chart_of_raw_rows_is_caught():
+    import altair as alt
+    import pandas as pd
+
+    from seto2018 import data
+
+    cases = data.load("modern")["cases"]  # one row per case
+    raw = alt.Chart(cases).mark_bar().encode(x="count()", y="structure").to_dict()
+    counts = cases.groupby("structure").size().reset_index(name="cases")
+    aggregated = alt.Chart(counts).mark_bar().encode(x="cases", y="structure").to_dict()
+    assert chart_rows(raw) == len(cases) > MAX_CHART_ROWS
+    assert chart_rows(aggregated) == len(counts) <= MAX_CHART_ROWS
+    layered = alt.layer(alt.Chart(pd.DataFrame({"x": range(3)})).mark_point().encode(x="x"),
+                        alt.Chart(pd.DataFrame({"x": range(4)})).mark_rule().encode(x="x")).to_dict()
+    assert chart_rows(layered) == 7

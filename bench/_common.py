@@ -1,0 +1,110 @@
+"""What the benchmarks share: a local static server, the browser, and the table of figures."""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium calls Google's hosts at start-up: not the page's doing.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclasses.dataclass
+class Figure:
+    """One measured figure beside its budget. ``budget`` is a maximum unless ``at_least``."""
+
+    name: str
+    value: float | None  # None: not measured (``note`` says why)
+    budget: float | None
+    unit: str
+    stock: str = ""  # the stock Jupyter Book's figure, where there is one to compare
+    at_least: bool = False
+    note: str = ""
+
+    @property
+    def ok(self) -> bool | None:
+        if self.budget is None:
+            return True if self.value is not None else None
+        if self.value is None:
+            return None
+        return self.value >= self.budget if self.at_least else self.value <= self.budget
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on localhost (an ephemeral port); yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not measured"
+    if unit == "KB":
+        return f"{value:,.1f} KB"
+    if unit == "s":
+        return f"{value:,.1f} s" if value >= 10 else f"{value:.2f} s"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:g} {unit}".strip()
+
+
+def print_table(figures: list[Figure]) -> None:
+    rows = [("figure", "measured", "budget", "stock Jupyter Book", "status")]
+    for f in figures:
+        budget = "" if f.budget is None else ("≥ " if f.at_least else "≤ ") + _number(f.budget, f.unit)
+        status = {True: "ok", False: "OVER", None: "not measured"}[f.ok]
+        if f.ok is False and f.at_least:
+            status = "UNDER"
+        rows.append((f.name, _number(f.value, f.unit), budget, f.stock, status))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for f in figures:
+        if f.note:
+            print(f"  {f.name}: {f.note}")
+
+
+# Charts draw as they come near the view: scroll through the page as a reader would.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  window.scrollTo(0, 0);
+}"""
+
+
+def scroll_and_wait_for_charts(page, selector: str, timeout_ms: int = 60_000) -> int:
+    """Scroll ``page`` top to bottom, then wait until every ``selector`` holds an SVG or canvas.
+    Returns how many charts the page has."""
+    import json
+
+    charts = page.locator(selector).count()
+    if charts:
+        page.evaluate(SCROLL_THROUGH)
+        page.wait_for_function(
+            f"n => [...document.querySelectorAll({json.dumps(selector)})]"
+            ".filter(c => c.querySelector('svg, canvas')).length >= n", arg=charts, timeout=timeout_ms)
+    return charts
