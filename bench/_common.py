@@ -27,9 +27,12 @@ class Figure:
     stock: str = ""  # the stock Jupyter Book's figure, where there is one to compare
     at_least: bool = False
     note: str = ""
+    exact: bool | None = None  # a further condition the figure must meet (see ``note``)
 
     @property
     def ok(self) -> bool | None:
+        if self.exact is False:
+            return False
         if self.budget is None:
             return True if self.value is not None else None
         if self.value is None:
@@ -65,6 +68,8 @@ def _number(value: float | None, unit: str) -> str:
         return f"{value:,.1f} s" if value >= 10 else f"{value:.2f} s"
     if unit == "score":
         return f"{value:.2f}"
+    if unit == "notebooks":
+        return f"{value:g} notebook" + ("" if value == 1 else "s")
     return f"{value:g} {unit}".strip()
 
 

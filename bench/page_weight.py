@@ -26,6 +26,7 @@ NODE_MODULES = ROOT / "node_modules"
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 COMPRESSIBLE = ("text/", "javascript", "json", "xml", "svg")
 CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<name>[a-z-]+)@(?P<version>[0-9.]+)")
+CDN_URLS = re.compile(r"https://cdn\.jsdelivr\.net/npm/[^\"'\s]+")
 # The chart containers of each kind of page: the book's, and Altair's stock HTML output.
 CHARTS = ".s18-chart, .cell_output [id^='altair-viz-']"
 

@@ -1,0 +1,159 @@
+"""`make bench`: every figure of the book's budgets, beside its budget and a stock Jupyter Book's.
+
+    python bench/run.py [--skip-lighthouse] [--skip-synth]
+
+1. Builds a copy of the book in a temporary folder: a clean build, a rebuild with no change.
+2. Builds a stock Jupyter Book 1.x with one Altair chart, and weighs its chart page and each of
+   the book's chapter pages the same way (bench/page_weight.py).
+3. Runs Lighthouse on every page of the toc, and on the stock page (bench/lighthouse.py).
+4. Edits one chapter of the copy and rebuilds: only that chapter may execute.
+5. Reads how long the last `make test` took (the Makefile writes it).
+6. Times the synthetic-data generator (bench/bench_synth.py).
+
+Prints one table; exits 1 if any figure is over its budget (or could not be measured).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import bench_synth  # noqa: E402
+import build_times  # noqa: E402
+import lighthouse  # noqa: E402
+import page_weight  # noqa: E402
+from _book import toc_files  # noqa: E402
+from _common import ROOT, Figure, print_table, serve  # noqa: E402
+
+MAKE_TEST_RECORD = ROOT / "_build" / "make-test.seconds"
+BUDGET_CLEAN, BUDGET_UNCHANGED, BUDGET_TEST = 120.0, 15.0, 600.0
+
+
+def _kb(n_bytes: float) -> float:
+    return n_bytes / 1024
+
+
+def build_figures(times: dict) -> list[Figure]:
+    clean, unchanged = times["clean"], times["unchanged"]
+    return [
+        Figure("clean build (`make book`, no cache)", clean["seconds"], BUDGET_CLEAN, "s",
+               note=f"{len(clean['executed'])} of {len(times['chapters'])} notebooks executed"),
+        Figure("rebuild, no change", unchanged["seconds"], BUDGET_UNCHANGED, "s",
+               note=f"{len(unchanged['executed'])} notebooks executed"),
+    ]
+
+
+def edit_figure(edited: dict) -> Figure:
+    ran, expected = edited["executed"], [edited["edited"]]
+    return Figure("rebuild after editing one chapter: executed", len(ran), 1, "notebooks",
+                  exact=ran == expected,
+                  note=f"edited {edited['edited']}; executed {', '.join(ran) or 'none'} "
+                       f"in {edited['seconds']:.1f} s (budget: that chapter only)")
+
+
+def weight_figures(weights: dict) -> list[Figure]:
+    stock = _kb(weights["stock"]["bytes"])
+    book = {page: _kb(result["bytes"]) for page, result in weights["book"].items()}
+    heaviest = max(book, key=book.get)
+    lightest = min(book, key=book.get)
+    return [Figure(
+        "page weight, heaviest chapter page (gzip, first visit)", book[heaviest], stock / 2, "KB",
+        stock=f"{stock:,.1f} KB (one chart)",
+        note=f"{heaviest} ({weights['book'][heaviest]['charts']} charts); lightest {lightest} "
+             f"{book[lightest]:,.1f} KB; budget = half the stock page")]
+
+
+def stock_site_for_lighthouse(stock_page: Path) -> Path:
+    """The stock chart page with its CDN files served from the same local server (offline here);
+    a real visit would fetch them from cdn.jsdelivr.net."""
+    site = stock_page.parent
+    html = stock_page.read_text(encoding="utf-8")
+    for url in sorted(set(page_weight.CDN_URLS.findall(html))):
+        try:
+            local = page_weight.cdn_file(url)
+        except LookupError:
+            continue  # named in the page's loader but never requested (vega-lib: RequireJS only)
+        target = site / "_cdn" / local.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(local, target)
+        html = html.replace(url, f"_cdn/{local.name}")
+    stock_page.write_text(html, encoding="utf-8")
+    return site
+
+
+def lighthouse_figures(book_scores: list[dict], stock_scores: dict | None) -> list[Figure]:
+    figures = []
+    for name in lighthouse.CATEGORIES:
+        worst = min(book_scores, key=lambda result: result["scores"][name])
+        runs = max(result["runs"] for result in book_scores)
+        stock = f"{stock_scores['scores'][name]:.2f}" if stock_scores else ""
+        lost = sorted({audit for result in book_scores if result["scores"][name] < 1
+                       for audit in result["lost"]})
+        figures.append(Figure(
+            f"Lighthouse {name}, lowest of {len(book_scores)} pages", worst["scores"][name],
+            lighthouse.BUDGETS[name], "score", stock=stock, at_least=True,
+            note=f"lowest on {worst['url'].split('/', 3)[-1]}"
+                 + (f" (median of {runs} runs)" if runs > 1 else "")
+                 + (f"; audits short of full marks somewhere: {', '.join(lost)}" if lost else "")))
+    return figures
+
+
+def test_time_figure() -> Figure:
+    if not MAKE_TEST_RECORD.exists():
+        return Figure("`make test`", None, BUDGET_TEST, "s",
+                      note="not measured: run `make test` first (it records its time)")
+    seconds, _, when = MAKE_TEST_RECORD.read_text(encoding="utf-8").strip().partition(" ")
+    return Figure("`make test` (last run)", float(seconds), BUDGET_TEST, "s",
+                  note=f"recorded {when}" if when else "")
+
+
+def synth_figures() -> list[Figure]:
+    return [Figure(f"generator: {name}", seconds, budget, "s")
+            for name, seconds, budget in bench_synth.measure()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--skip-synth", action="store_true")
+    args = parser.parse_args()
+    figures: list[Figure] = []
+    pages = toc_files()
+    with tempfile.TemporaryDirectory(prefix="seto2018-bench-") as folder:
+        book = build_times.copy_book(Path(folder) / "book")
+        print("building a copy of the book: clean, then with no change ...", flush=True)
+        times = build_times.measure_clean_and_unchanged(book)
+        figures += build_figures(times)
+        site = book / "_build" / "html"
+        print("building a stock one-chart book and weighing pages ...", flush=True)
+        chapters = [page for page in pages if page.startswith("chapters/")]
+        weights = page_weight.measure(site, chapters, Path(folder) / "stock")
+        figures += weight_figures(weights)
+        if not args.skip_lighthouse:
+            lighthouse.ensure_installed()
+            print(f"Lighthouse on {len(pages)} pages and the stock page ...", flush=True)
+            with serve(site) as base:
+                book_scores = [lighthouse.audit(base + f"{page}.html") for page in pages]
+            stock_page = Path(folder) / "stock" / "_build" / "html" / "chart.html"
+            with serve(stock_site_for_lighthouse(stock_page)) as base:
+                stock_scores = lighthouse.audit(base + "chart.html")
+            figures += lighthouse_figures(book_scores, stock_scores)
+        print("editing one chapter and rebuilding ...", flush=True)
+        figures.append(edit_figure(build_times.measure_one_edit(book)))
+    figures.append(test_time_figure())
+    if not args.skip_synth:
+        print("timing the generator ...", flush=True)
+        figures += synth_figures()
+    print()
+    print_table(figures)
+    print("\nTimes and Lighthouse performance vary with the machine's load; see README, Budgets.")
+    return 0 if all(figure.ok for figure in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
