@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gzip
 import http.server
 import os
 import threading
@@ -40,15 +41,44 @@ class Figure:
         return self.value >= self.budget if self.at_least else self.value <= self.budget
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+COMPRESSIBLE = ("text/", "javascript", "json", "xml", "svg")
+
+
+class _StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files as a static host does (GitHub Pages, nginx): text gzip-compressed when the
+    browser accepts it. Python's own server sends everything uncompressed, which would make
+    Lighthouse time a 400 KB stylesheet that a reader receives as 65 KB."""
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        content_type = self.guess_type(str(path))
+        if ("gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file()
+                or not any(kind in content_type for kind in COMPRESSIBLE)):
+            return super().do_GET()
+        body = _gzipped(path, path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: Path, _mtime_ns: int) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=6)
 
 
 @contextlib.contextmanager
 def serve(directory: Path):
-    """Serve ``directory`` on localhost (an ephemeral port); yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    """Serve ``directory`` on localhost (an ephemeral port), as a static host would; yield
+    the base URL."""
+    handler = functools.partial(_StaticHostHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -20,11 +20,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from _common import CHROMIUM, CHROMIUM_ARGS, ROOT, scroll_and_wait_for_charts, serve
+from _common import CHROMIUM, CHROMIUM_ARGS, COMPRESSIBLE, ROOT, scroll_and_wait_for_charts, serve
 
 NODE_MODULES = ROOT / "node_modules"
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
-COMPRESSIBLE = ("text/", "javascript", "json", "xml", "svg")
 CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<name>[a-z-]+)@(?P<version>[0-9.]+)")
 CDN_URLS = re.compile(r"https://cdn\.jsdelivr\.net/npm/[^\"'\s]+")
 # The chart containers of each kind of page: the book's, and Altair's stock HTML output.

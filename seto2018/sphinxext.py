@@ -101,7 +101,8 @@ def bundle_dir(app) -> Path:
 
 
 def write_bundle(target: Path) -> Path:
-    """Write the bundle once per Vega-Lite version; later builds reuse it (it takes ~2 s)."""
+    """Write the bundle once per vl-convert version and drawing snippet; later builds reuse it
+    (it takes ~2 s)."""
     target.mkdir(parents=True, exist_ok=True)
     snippet = hashlib.sha1(DRAW_SNIPPET.encode("utf-8")).hexdigest()[:8]
     stamp = target / f".vl-convert-{vl_convert.__version__}-{snippet}"
@@ -148,7 +149,7 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "s18-chart" in body:
         app.add_js_file(BUNDLE, loading_method="defer")
-    _lighten_assets(context)
+    _lighten_assets(pagename, context)
 
 
 # Inline scripts in the head set DOCUMENTATION_OPTIONS.pagename: this one must load before them.
@@ -157,9 +158,10 @@ KEEP_BLOCKING = ("documentation_options.js",)
 SPHINX_DESIGN = ("sphinx-design.min.css", "design-tabs.js")
 
 
-def _lighten_assets(context) -> None:
+def _lighten_assets(pagename, context) -> None:
     """Defer the page's scripts (they wait for the DOM anyway) so they do not hold back its first
-    paint, and drop sphinx-design's assets from pages with no sphinx-design component."""
+    paint, and drop sphinx-design's assets from pages with no sphinx-design component. Not on the
+    search page: its search tools run as they load and need doctools.js before them."""
     from sphinx.builders.html._assets import _JavaScript
 
     uses_design = "sd-" in context.get("body", "")
@@ -169,7 +171,7 @@ def _lighten_assets(context) -> None:
         if not uses_design and filename.endswith(SPHINX_DESIGN):
             continue
         attributes = getattr(script, "attributes", {})
-        if filename and not filename.endswith(KEEP_BLOCKING) and not (
+        if pagename != "search" and filename and not filename.endswith(KEEP_BLOCKING) and not (
                 {"defer", "async"} & set(attributes)):
             script = _JavaScript(filename, priority=getattr(script, "priority", 500),
                                  **{**attributes, "defer": "defer"})

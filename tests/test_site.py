@@ -265,3 +265,19 @@ def test_a_chart_of_raw_rows_is_caught():
     layered = alt.layer(alt.Chart(pd.DataFrame({"x": range(3)})).mark_point().encode(x="x"),
                         alt.Chart(pd.DataFrame({"x": range(4)})).mark_rule().encode(x="x")).to_dict()
     assert chart_rows(layered) == 7
+
+
+def test_search_finds_a_glossary_term(base_url, browser):
+    # Pages other than the search page load no search index (seto2018.sphinxext): the search page
+    # must still load its own and answer.
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.goto(base_url + "search.html?q=odds", wait_until="load")
+    page.wait_for_selector("#search-results ul li", timeout=20_000)
+    found = page.locator("#search-results ul li a").all_inner_texts()
+    context.close()
+    assert not errors, f"search page: console errors: {errors}"
+    assert any("Glossary" in text for text in found), f"search for 'odds' found {found}"
