@@ -10,6 +10,8 @@ import os
 import threading
 from pathlib import Path
 
+from seto2018.sphinxext import SCROLL_THROUGH
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium calls Google's hosts at start-up: not the page's doing.
@@ -121,14 +123,6 @@ def print_table(figures: list[Figure]) -> None:
             print(f"  {f.name}: {f.note}")
 
 
-# Charts draw as they come near the view: scroll through the page as a reader would.
-SCROLL_THROUGH = """async () => {
-  for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
-    window.scrollTo(0, y);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-  window.scrollTo(0, 0);
-}"""
 
 
 def scroll_and_wait_for_charts(page, selector: str, timeout_ms: int = 60_000) -> int:

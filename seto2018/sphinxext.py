@@ -28,6 +28,16 @@ BUNDLE = "vega-bundle.js"
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
 
+# Charts draw as they come near the view. Browser tests and the bench evaluate this in a page to
+# scroll through it as a reader would, so that every chart is drawn.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  window.scrollTo(0, 0);
+}"""
+
 # Runs inside the bundle, after vegaEmbed is defined: draw every chart container on the page.
 DRAW_SNIPPET = """
 // A chart is drawn when it comes near the reader's view, one chart per task: drawing every chart

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from _book import toc_files
 
+from seto2018.sphinxext import SCROLL_THROUGH
+
 pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +32,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # CI elsewhere may p
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERIOUS = {"serious", "critical"}
-SCROLL_THROUGH = """async () => {
-  for (let y = 0; y < document.documentElement.scrollHeight; y += 400) {
-    window.scrollTo(0, y);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-  window.scrollTo(0, 0);
-}"""
 
 
 def toc_pages() -> list[str]:
