@@ -33,11 +33,16 @@ def measure() -> list[tuple[str, float, float]]:
         out = Path(folder)
         write = statistics.median(_seconds(lambda: synth.write(tables, out, seed=DEFAULT_SEED))
                                   for _ in range(RUNS))
+    sample = statistics.median(_seconds(lambda: synth.generate(DEFAULT_SEED, mode="sample"))
+                               for _ in range(RUNS))
+    replications = _seconds(lambda: [synth.sample_counts(seed) for seed in range(1000)])
     return [
         ("generate both datasets, first call (fit included)", first, 1.0),
         (f"generate both datasets (median of {RUNS})", once, 1.0),
         ("generate 1,000 datasets", thousand, 60.0),
         (f"write one dataset, CSV + datapackage.json (median of {RUNS})", write, 1.0),
+        (f"generate a sample (mode='sample', median of {RUNS})", sample, 1.0),
+        ("draw 1,000 replications' case-level counts (sample_counts)", replications, 5.0),
     ]
 
 

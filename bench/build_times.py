@@ -21,7 +21,10 @@ from _common import ROOT
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXECUTED = re.compile(r"(\S+\.ipynb): Executing notebook")
+EXECUTED_IN = re.compile(r"(\S+\.ipynb): Executed notebook in ([0-9.]+) seconds")
 EDITED_CHAPTER = "chapters/measures.ipynb"
+#: The simulation chapter: 1,000 replications, budgeted to execute in under a minute.
+SIMULATION_CHAPTER = "chapters/how-sure-could-the-study-be.ipynb"
 
 
 def copy_book(target: Path) -> Path:
@@ -46,9 +49,12 @@ def build(book: Path) -> dict:
     log = ANSI.sub("", result.stdout + result.stderr)
     if result.returncode != 0:
         raise RuntimeError(f"the book's build failed in {book}:\n{log[-4000:]}")
-    executed = sorted({Path(path).resolve().relative_to(book.resolve()).as_posix()
-                       for path in EXECUTED.findall(log)})
-    return {"seconds": seconds, "executed": executed}
+    def relative(path: str) -> str:
+        return Path(path).resolve().relative_to(book.resolve()).as_posix()
+
+    executed = sorted({relative(path) for path in EXECUTED.findall(log)})
+    notebook_seconds = {relative(path): float(s) for path, s in EXECUTED_IN.findall(log)}
+    return {"seconds": seconds, "executed": executed, "notebook_seconds": notebook_seconds}
 
 
 def edit_one_chapter(book: Path, chapter: str = EDITED_CHAPTER) -> None:

@@ -33,6 +33,7 @@ from _common import ROOT, Figure, print_table, serve  # noqa: E402
 
 MAKE_TEST_RECORD = ROOT / "_build" / "make-test.seconds"
 BUDGET_CLEAN, BUDGET_UNCHANGED, BUDGET_TEST = 120.0, 15.0, 600.0
+BUDGET_SIMULATION = 60.0  # its 1,000 replications, in the build: under a minute
 
 
 def _kb(n_bytes: float) -> float:
@@ -46,7 +47,19 @@ def build_figures(times: dict) -> list[Figure]:
                note=f"{len(clean['executed'])} of {len(times['chapters'])} notebooks executed"),
         Figure("rebuild, no change", unchanged["seconds"], BUDGET_UNCHANGED, "s",
                note=f"{len(unchanged['executed'])} notebooks executed"),
+        simulation_figure(clean),
     ]
+
+
+def simulation_figure(clean: dict) -> Figure:
+    """The simulation chapter's 1,000 replications, as executed in the clean build."""
+    chapter = build_times.SIMULATION_CHAPTER
+    seconds = clean["notebook_seconds"].get(chapter)
+    slowest = max(clean["notebook_seconds"].items(), key=lambda item: item[1], default=("", 0))
+    return Figure("simulation chapter, executed in the clean build", seconds,
+                  BUDGET_SIMULATION, "s",
+                  note=(f"slowest notebook {slowest[0]} {slowest[1]:.1f} s" if seconds is not None
+                        else f"no execution time for {chapter} in the build log"))
 
 
 def edit_figure(edited: dict) -> Figure:
