@@ -8,7 +8,7 @@ return what was printed, each row with the report page it comes from, so a chapt
 - :func:`table1` - historic cases by period (Table 1, page 16);
 - :func:`table3` - the modern dataset's characteristics (Table 3, pages 23-24);
 - :func:`percentages` - percentages quoted in the prose (pages 14, 22 and 30);
-- :func:`findings` - every claim the book re-creates (ids as in ``study/FINDINGS.md``);
+- :func:`findings` - every claim the book re-creates, with its source's words and its test;
 - :func:`design` - the design facts stated in the prose (windows, rules, thresholds, totals).
 
 :func:`targets` is different: it returns the two-way tables the *book* chose so that the synthetic
@@ -84,15 +84,19 @@ def percentages() -> pd.DataFrame:
 
 
 def findings() -> pd.DataFrame:
-    """Every claim the book re-creates: ids H-F1..H-F3, F4..F24, S1, S2 and P1 of FINDINGS.md.
+    """Every claim the book re-creates: ids H-F1..H-F3, F4..F24, S1, S2 and P1.
 
     Columns: ``id``, ``dataset`` (historic/modern), ``subset`` (cases, victims, one, multiple),
-    ``row_variable`` and ``col_variable`` (the two variables crossed), ``direction`` (in words),
-    ``significance`` claimed (``significant``, ``not significant`` or ``none``), ``test`` the book
-    uses (``chi_square`` or ``logistic_slope`` for the "one-point increase" findings), ``figure``,
-    ``page`` (the figure's page), ``claim_page`` (where the claim's words are, e.g. the
-    Conclusions for F18), ``source`` (``report`` or ``csam-overview`` for S1/S2, NCMEC's summary
-    of the study, which has no page numbers) and ``claim`` (a short sentence in the book's words).
+    ``row_variable`` and ``col_variable`` (the two variables crossed; ``familial`` is a one-to-one
+    case's relationship as familial or not), ``direction`` (in the book's words), ``words`` (the
+    source's own words, verbatim; empty where none survive), ``significance`` (what the source
+    says: ``significant``, ``not significant``, ``not stated`` or ``none``), ``basis`` (how we
+    know it: ``stated``, ``association``, ``odds_ratio_rule``, ``direction_only``, ``no_claim``,
+    ``book``), ``book_reading`` (what the book's data are built to show: ``significant`` or ``not
+    significant``), ``test`` (the one test the book uses, see :mod:`seto2018.findings`),
+    ``figure``, ``page`` (the figure's page), ``claim_page`` (where ``words`` are), ``source``
+    (``report``; ``csam-overview`` for S1, NCMEC's page, which cites the report for it; ``book``
+    for S2, the book's own choice) and ``claim`` (a short sentence in the book's words).
     """
     return _read("findings", ("page", "claim_page"))
 
@@ -118,26 +122,44 @@ def targets() -> pd.DataFrame:
     return _read("targets", ("count",))
 
 
-def claim(finding: str) -> str:
-    """The report's claim for one finding id, in one line for a "published" label.
+#: What the report's words and rules say about significance, by ``basis``.
+_SIGNIFICANCE = {
+    "stated": "",
+    "association": "The report explains the association; the book reads it as significant (the "
+                   "word is not in the surviving text).",
+    "odds_ratio_rule": "Significant: the report printed an odds ratio beneath a figure only for a "
+                       "significant difference (p. 25); this one is lost with the figure's image.",
+    "direction_only": "Significance not stated; the book's data make it significant.",
+    "no_claim": "No test stated; the book's data keep it not significant.",
+    "book": "The book's data make it significant.",
+}
 
-    E.g. ``claim("F5")`` gives "Figure 5 (p. 26): prepubescent victims more likely traded than
-    infant/toddler or pubescent victims; reported as significant."
+
+def claim(finding: str) -> str:
+    """Whose claim a finding is, in its source's words, for a figure's "Published" line.
+
+    E.g. ``claim("F13")`` gives 'Figure 13 (p. 32): "Cases with both male and female victims
+    (“mixed”) were more likely to be actively traded". Significance not stated; the book's data
+    make it significant.'
     """
     rows = findings().set_index("id")
     if finding not in rows.index:
         raise KeyError(f"no finding {finding!r} in {PUBLISHED_DIR / 'findings.csv'}")
     row = rows.loc[finding]
-    pages = [f"p. {row['page']}"] if pd.notna(row["page"]) else []
-    if pd.notna(row["claim_page"]) and row["claim_page"] != row["page"]:
-        pages.append(f"claim p. {row['claim_page']}")
-    if row["source"] != "report":
-        source = "NCMEC's summary of the study"
+    if row["source"] == "book":
+        where = "Not the report's: the book's own choice"
+    elif row["source"] != "report":
+        where = "NCMEC's overview of CSAM, citing this report"
     elif pd.notna(row["figure"]):
-        source = f"{row['figure']} ({'; '.join(pages)})"
+        where = f"{row['figure']} (p. {row['page']})"
+        if pd.notna(row["claim_page"]) and row["claim_page"] != row["page"]:
+            where += f", in the words of p. {row['claim_page']}"
     else:
-        source = f"p. {row['claim_page']}"
-    tested = {"significant": "reported as significant",
-              "not significant": "reported as not significant",
-              "none": "no test reported"}[row["significance"]]
-    return f"{source}: {row['direction']}; {tested}."
+        where = f"p. {row['claim_page']}"
+    if pd.notna(row["words"]):
+        said = f'"{row["words"]}".'
+    elif row["source"] == "book":
+        said = f"{row['direction']}."
+    else:
+        said = "no sentence under the figure survives in the report's text."
+    return " ".join(part for part in (f"{where}: {said}", _SIGNIFICANCE[row["basis"]]) if part)

@@ -78,12 +78,16 @@ def test_percentages_have_pages_and_known_findings():
 def test_findings_list_is_complete_with_pages():
     f = published.findings()
     assert f["id"].tolist() == FINDING_IDS
-    assert set(f["significance"]) == {"significant", "not significant", "none"}
-    assert set(f.loc[f["significance"] == "not significant", "id"]) == {"F4", "F6", "F21"}
-    assert set(f.loc[f["significance"] == "none", "id"]) == {"F19", "F23", "F24", "S1", "S2", "P1"}
+    assert set(f["significance"]) == {"significant", "not significant", "not stated", "none"}
+    said = f.set_index("id")["significance"]
+    assert set(said[said == "not significant"].index) == {"F4", "F6", "F21"}
+    assert set(said[said == "none"].index) == {"F19", "F23", "F24", "P1"}
+    # multiple victims or offenders: "more likely", never "significant" (F21 alone is stated)
+    assert set(said[said == "not stated"].index) == {
+        "F13", "F14", "F15", "F16", "F17", "F18", "F20", "F22", "S1", "S2"}
     from_report = f[f["source"] == "report"]
     assert from_report["page"].notna().all()
-    assert set(f.loc[f["source"] != "report", "id"]) == {"S1", "S2"}
+    assert f.set_index("id")["source"][["S1", "S2"]].tolist() == ["csam-overview", "book"]
     figures = f[f["figure"].notna()]
     numbers = figures["figure"].str.extract(r"Figure (\d+)")[0].astype(int)
     assert sorted(numbers) == list(range(1, 25))
@@ -92,8 +96,29 @@ def test_findings_list_is_complete_with_pages():
     assert figures["page"].iloc[0] == 17 and figures["page"].iloc[-1] == 41
     assert f.set_index("id").loc["F18", "claim_page"] == 43
     assert (f["claim"].str.len() > 20).all()
-    assert set(f["test"].dropna()) == {"chi_square", "logistic_slope"}
+    assert set(f["test"].dropna()) == {"chi_square", "fisher_exact", "monte_carlo",
+                                       "logistic_slope"}
     assert set(f.loc[f["test"] == "logistic_slope", "id"]) == {"F7", "F15", "F21"}
+
+
+def test_findings_say_whose_words_and_how_significance_is_known():
+    f = published.findings().set_index("id")
+    assert set(f["basis"]) == {"stated", "association", "odds_ratio_rule", "direction_only",
+                               "no_claim", "book"}
+    # every "stated" finding says "significant" in its own words
+    stated = f[(f["basis"] == "stated") & f["test"].notna()]
+    assert stated["words"].str.contains("significant").all()
+    # the report's p. 25 rule covers the one-to-one findings it describes as differences
+    assert set(f.index[f["basis"] == "odds_ratio_rule"]) == {"F5", "F7", "F8", "F9", "F10",
+                                                             "F11", "F12"}
+    # no words for a figure whose sentence is not in the text, nor for the book's own S2
+    assert set(f.index[f["words"].isna()]) == {"F19", "S2"}
+    assert (f.loc[f["significance"] != "none", "book_reading"].dropna()
+            == f.loc[f["significance"] != "none", "significance"].replace(
+                {"not stated": "significant"}).dropna()).all()
+    # "no significant difference", never "no difference" (F4, F6, F21)
+    for finding in ("F4", "F6", "F21"):
+        assert "no significant difference" in f.loc[finding, "direction"], finding
 
 
 def test_targets_margins_equal_the_published_counts():
@@ -145,14 +170,22 @@ def test_every_file_is_read_with_whole_numbers():
         assert str(frame[column].dtype) == "Int64"
 
 
-def test_claim_names_figure_page_direction_and_significance():
+def test_claim_quotes_the_source_and_says_whose_reading_significance_is():
     assert published.claim("F5") == (
-        "Figure 5 (p. 26): prepubescent victims more likely traded than infant/toddler or "
-        "pubescent victims; reported as significant.")
-    assert published.claim("F18").startswith("Figure 18 (p. 36; claim p. 43): ")
-    assert published.claim("F19").endswith("; no test reported.")
-    assert published.claim("F4").endswith("; reported as not significant.")
-    assert published.claim("S1").startswith("NCMEC's summary of the study: ")
+        'Figure 5 (p. 26): "Cases with a prepubescent victim were much more likely to be traded '
+        'than either infant/toddler or pubescent victims". Significant: the report printed an '
+        "odds ratio beneath a figure only for a significant difference (p. 25); this one is "
+        "lost with the figure's image.")
+    assert published.claim("F13").endswith(
+        "Significance not stated; the book's data make it significant.")
+    assert published.claim("F18").startswith("Figure 18 (p. 36), in the words of p. 43: ")
+    assert published.claim("F19") == (
+        "Figure 19 (p. 36): no sentence under the figure survives in the report's text. No "
+        "test stated; the book's data keep it not significant.")
+    assert published.claim("F4").endswith('"There was no significant difference in actively '
+                                          'traded status based on victim gender".')
+    assert published.claim("S1").startswith("NCMEC's overview of CSAM, citing this report: ")
+    assert published.claim("S2").startswith("Not the report's: the book's own choice")
 
 
 def test_claim_of_an_unknown_finding_names_the_file():
@@ -168,3 +201,19 @@ def test_design_facts_have_pages_and_leave_unprinted_numbers_empty():
     assert facts.loc["traded_min_reports", "value"] == "5"
     assert pd.isna(facts.loc["cases_received", "value"])  # the report printed no count
     assert facts.loc["modern_start", "value"] < facts.loc["modern_end", "value"]
+
+
+def test_readme_gives_the_provenance_of_every_finding():
+    """data/published/README.md: one row per finding id, naming the test findings.csv names."""
+    text = (published.PUBLISHED_DIR / "README.md").read_text()
+    rows = {cells[0]: cells for cells in (line.strip("| ").split(" | ")
+                                          for line in text.splitlines() if line.startswith("| "))
+            if len(cells) == 6}
+    listed = published.findings().set_index("id")
+    expected = ["T1", "T3"] + list(listed.index)
+    assert [i for i in rows if i in expected] == [i for i in expected if i in rows]
+    assert set(expected) <= set(rows), set(expected) - set(rows)
+    for finding, test in listed["test"].dropna().items():
+        assert f"`{test}`" in rows[finding][4], (finding, rows[finding][4])
+        assert rows[finding][2].count('"') % 2 == 0, finding  # quotations closed
+    assert "P2" in rows
