@@ -59,3 +59,19 @@ def test_chapter_has_objectives_exercises_solutions_and_summary(path):
     solutions = re.findall(r"```\{solution\}", text)
     assert len(exercises) >= 4, f"{path.name}: {len(exercises)} exercises, at least 4 expected"
     assert len(solutions) == len(exercises), f"{path.name}: every exercise needs a solution"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_lists_its_prerequisites_after_its_objectives(path):
+    """intro.md promises that each chapter lists what it expects: the chapters to read first,
+    the statistics and the Python it assumes."""
+    text = markdown(path)
+    objectives = re.search(r"^## Learning objectives", text, re.M)
+    prerequisites = re.search(r"^## Prerequisites\n(.*?)(?=^## )", text, re.M | re.S)
+    assert prerequisites, f"{path.name}: no '## Prerequisites' section"
+    assert objectives.start() < prerequisites.start(), f"{path.name}: prerequisites before objectives"
+    between = text[objectives.end():prerequisites.start()]
+    assert not re.search(r"^## ", between, re.M), f"{path.name}: prerequisites must follow objectives"
+    body = prerequisites.group(1)
+    for part in ("**Chapters:**", "**Statistics:**", "**Python:**"):
+        assert part in body, f"{path.name}: the prerequisites do not say {part}"
