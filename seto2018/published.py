@@ -76,7 +76,7 @@ def table3(subset: str | None = None) -> pd.DataFrame:
 def percentages() -> pd.DataFrame:
     """Percentages quoted in the report's prose (pages 14, 22 and 30).
 
-    Columns: ``finding`` (the FINDINGS.md id the number belongs to), ``subset``, ``variable``,
+    Columns: ``finding`` (the id of the count or finding the number belongs to), ``subset``, ``variable``,
     ``category``, ``among`` (a condition such as ``victim_age=infant_toddler``, else empty),
     ``percent`` (whole number as printed), ``page``, ``basis`` (what the percentage is of).
     """
