@@ -936,11 +936,13 @@ def _single_or_mixed(people: pd.DataFrame, column: str) -> pd.Series:
 
 
 def case_level(modern: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The modern cases with the report's case-level codes derived from their people.
+    """The modern cases with case-level codes derived from their people.
 
-    The chapter "The datasets" derives these codes step by step; later chapters call this.
-    Adds ``victim_gender``, ``victim_age`` and ``offender_gender`` (the value all the case's
-    people share, or ``mixed``; missing when any offender's gender is missing) and
+    The report's rule: the value all of a case's people share, or ``mixed`` (pages 13 and 32).
+    Two parts are the book's, as the report does not state them: offender gender is missing when
+    any offender's gender is missing, and a multiple case's relationship comes from its
+    victim-offender pairs. The chapter "The datasets" derives these codes step by step; later
+    chapters call this. Adds ``victim_gender``, ``victim_age``, ``offender_gender`` and
     ``relationship``: a one-to-one case keeps its pair's code, a multiple case is ``familial``
     (every pair nuclear or extended family), ``non_familial`` (no pair) or ``mixed``. The new
     columns are ``string``; one row per case, in the cases table's order.
