@@ -45,9 +45,10 @@ from . import published
 from .data import FAMILIAL, case_level
 from .text import p_value
 
-__all__ = ["Comparison", "FindingNotReproduced", "Result", "TESTS", "check", "cochran_rule",
-           "compare", "family", "run", "subsets", "table", "tables_from_counts", "test",
-           "verdicts"]
+__all__ = ["CONTRASTS", "Comparison", "FindingNotReproduced", "Result", "TESTS", "agrees",
+           "check", "cochran_rule", "compare", "direction_holds", "expected_counts", "family",
+           "odds_ratio_per_level", "run", "sample_odds_ratio", "subsets", "table",
+           "tables_from_counts", "test", "tested", "two_by_two", "verdicts"]
 
 TESTS = ("chi_square", "fisher_exact", "monte_carlo", "logistic_slope")
 MONTE_CARLO_TABLES = 9_999
