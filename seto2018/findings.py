@@ -18,7 +18,9 @@ The tests (the ``test`` column):
 - ``fisher_exact``: Fisher's exact test, for a 2-by-2 table whose expected counts break the rule;
 - ``monte_carlo``: the chi-square statistic's p-value by Monte Carlo, for a larger table that
   breaks it: :data:`MONTE_CARLO_TABLES` random tables with the same margins, drawn from a
-  generator seeded with :data:`MONTE_CARLO_SEED`, so the p-value is the same on every run;
+  generator seeded with :data:`MONTE_CARLO_SEED`, so the p-value is the same on every run (for
+  the table laid out as :func:`table` lays it out: the random tables depend on the order of
+  rows and columns, so a chapter that checks its own Monte Carlo p-value orders them the same);
 - ``logistic_slope``: the likelihood-ratio test of the slope of a logistic regression on the
   level of the sexual activity scale (1-4): binary for a yes/no outcome, multinomial for the
   three relationship groups of F21.
