@@ -127,12 +127,20 @@ def family() -> list[str]:
     return list(frame[frame["test"].notna() & frame["figure"].notna()].index)
 
 
-def _row(finding: str) -> pd.Series:
-    frame = _listed()
-    if finding not in frame.index or pd.isna(frame.loc[finding, "test"]):
+def _row(finding: str) -> dict:
+    """The finding's row of findings.csv, as a dict (read once: the simulation calls this
+    tens of thousands of times)."""
+    rows = _rows()
+    if finding not in rows:
         raise KeyError(f"no tested finding {finding!r} in {published.PUBLISHED_DIR / 'findings.csv'}"
                        f"; tested findings: {', '.join(tested())}")
-    return frame.loc[finding]
+    return rows[finding]
+
+
+@cache
+def _rows() -> dict[str, dict]:
+    frame = _listed()
+    return {finding: frame.loc[finding].to_dict() for finding in tested()}
 
 
 def subsets(historic: dict[str, pd.DataFrame], modern: dict[str, pd.DataFrame]
@@ -166,6 +174,7 @@ def _group_of(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {code: group for group, codes in groups.items() for code in codes}
 
 
+@cache
 def _sides(finding: str) -> tuple[tuple[str, dict], tuple[str, dict]]:
     row = _row(finding)
     return tuple(VARIABLES[(row["subset"], row[side])] for side in ("row_variable", "col_variable"))

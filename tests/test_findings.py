@@ -249,13 +249,15 @@ def test_an_unknown_test_name_is_refused(monkeypatch):
     listed = published.findings()
     listed.loc[listed["id"] == "F4", "test"] = "t_test"
     monkeypatch.setattr(published, "findings", lambda: listed)
-    findings._listed.cache_clear()
+    for cached in (findings._listed, findings._rows, findings._sides):
+        cached.cache_clear()
     try:
         with pytest.raises(ValueError, match=r'findings.csv, column "test": \[\'t_test\'\]'):
             findings.tested()
     finally:
         monkeypatch.undo()
-        findings._listed.cache_clear()
+        for cached in (findings._listed, findings._rows, findings._sides):
+            cached.cache_clear()
 
 
 def test_an_unknown_finding_names_the_file():
