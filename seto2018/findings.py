@@ -243,20 +243,20 @@ def _pearson(counts: np.ndarray) -> tuple[float, int]:
     return statistic, (counts.shape[0] - 1) * (counts.shape[1] - 1)
 
 
-def _chi_square(counts, **_):
+def _chi_square(counts):
     statistic, df = _pearson(counts)
     return statistic, df, float(stats.chi2.sf(statistic, df))
 
 
-def _fisher_exact(counts, **_):
+def _fisher_exact(counts):
     if counts.shape != (2, 2):
         raise ValueError(f"Fisher's exact test needs a 2-by-2 table, not {counts.shape}")
     return float("nan"), None, float(stats.fisher_exact(counts).pvalue)
 
 
-def _monte_carlo(counts, n_tables=MONTE_CARLO_TABLES, **_):
+def _monte_carlo(counts):
     statistic, df = _pearson(counts)
-    method = stats.MonteCarloMethod(n_resamples=n_tables,
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_TABLES,
                                     rng=np.random.default_rng(MONTE_CARLO_SEED))
     result = stats.chi2_contingency(counts, correction=False, method=method)
     return statistic, df, float(result.pvalue)
@@ -302,7 +302,7 @@ def logistic_fit(counts: np.ndarray, scores: np.ndarray, steps: int = 100):
     return params, np.linalg.inv(hessian), float((counts * log_prob).sum())
 
 
-def _logistic_slope(counts, scores=None, **_):
+def _logistic_slope(counts, scores):
     counts = np.asarray(counts, dtype=float)
     keep = counts.sum(axis=1) > 0
     counts, scores = counts[keep], np.asarray(scores, dtype=float)[keep]
@@ -315,8 +315,7 @@ def _logistic_slope(counts, scores=None, **_):
     return statistic, df, float(stats.chi2.sf(statistic, df))
 
 
-_RUN = {"chi_square": _chi_square, "fisher_exact": _fisher_exact, "monte_carlo": _monte_carlo,
-        "logistic_slope": _logistic_slope}
+_RUN = {"chi_square": _chi_square, "fisher_exact": _fisher_exact, "monte_carlo": _monte_carlo}
 
 
 @dataclass(frozen=True)
@@ -351,25 +350,25 @@ def _scores(groups) -> np.ndarray:
     return np.array([float(code) for code in groups])
 
 
-def run(finding: str, counts, **options) -> Result:
+def run(finding: str, counts) -> Result:
     """The finding's test on its table of counts (a :func:`table`, or one of
-    :func:`tables_from_counts`'s). ``options``: ``n_tables`` for a Monte Carlo test."""
+    :func:`tables_from_counts`'s)."""
     name = _row(finding)["test"]
     counts = np.asarray(counts, dtype=float)
     rows = list(_sides(finding)[0][1])
     if name == "logistic_slope":
-        statistic, df, p = _logistic_slope(counts, scores=_scores(rows))
+        statistic, df, p = _logistic_slope(counts, _scores(rows))
         smallest = None
     else:
         shown = _non_empty(counts)
-        statistic, df, p = _RUN[name](shown, **options)
+        statistic, df, p = _RUN[name](shown)
         smallest = float(expected_counts(shown).min())
     return Result(finding, name, statistic, df, p, int(counts.sum()), smallest)
 
 
-def test(finding: str, data: dict[str, pd.DataFrame], **options) -> Result:
+def test(finding: str, data: dict[str, pd.DataFrame]) -> Result:
     """The finding's one test on a dataset's :func:`subsets`."""
-    return run(finding, table(finding, data), **options)
+    return run(finding, table(finding, data))
 
 
 # ---------------------------------------------------------------------------------------------
