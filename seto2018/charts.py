@@ -13,7 +13,9 @@ firewall, or offline, the charts do not draw, and every visit is reported to a t
 book build (``SETO2018_BOOK=1``, set by the book's Sphinx extension) a chart is written as an
 empty container plus its Vega-Lite spec as JSON; one local bundle (``_static/vega-bundle.js``,
 built from the ``vl-convert-python`` package at build time) draws every chart on the page. Run
-interactively (Jupyter, Colab), charts use Altair's own renderer instead.
+anywhere else (JupyterLab, classic Notebook, VS Code, Colab), a chart is drawn by ``vl-convert``
+in the kernel as a static SVG image, which every front end shows with no network and no Vega of
+its own (Altair's default output would load Vega from a CDN).
 
 ``figure(chart, table, caption)`` shows a chart with its numbers in a table beside it and a
 caption, which is how every figure in the book appears.
@@ -30,6 +32,8 @@ import pandas as pd
 
 THEME = "seto2018"
 RENDERER = "seto2018"
+#: Outside the book build: Altair's renderer that draws through vl-convert, offline.
+OFFLINE_RENDERER = "svg"
 BOOK_ENV = "SETO2018_BOOK"
 
 #: Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies. Their
@@ -125,9 +129,10 @@ alt.renderers.register(RENDERER, _render)
 
 
 def enable() -> None:
-    """Turn on the book's theme, and its offline renderer when building the book."""
+    """Turn on the book's theme and a renderer that needs no network: the site's own in the book
+    build, a static SVG drawn in the kernel anywhere else."""
     alt.theme.enable(THEME)
-    alt.renderers.enable(RENDERER if in_book() else "default")
+    alt.renderers.enable(RENDERER if in_book() else OFFLINE_RENDERER)
 
 
 def table_html(table: pd.DataFrame, *, index: bool = False) -> str:
@@ -189,7 +194,7 @@ class Figure:
 
         if in_book():
             display(HTML(self._repr_html_()))
-        else:  # Jupyter and Colab draw the chart themselves
+        else:  # Jupyter, VS Code and Colab: the chart as an SVG image drawn in the kernel
             display(self.chart)
             display(HTML(table_html(self.table, index=self.index)
                          + f"<p><em>{self._caption_html()}</em></p>{self._compare_html()}"))

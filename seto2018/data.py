@@ -226,12 +226,13 @@ def default_path() -> Path:
     """The dataset folder :func:`load` reads when given no path.
 
     The folder named by the environment variable ``SETO2018_DATA`` (relative to the current
-    folder) when it is set and not empty, else the book's ``data/synthetic/``. A variable naming
-    a folder that does not exist is an error that names both, not a silent fall-back.
+    folder) when it is set and not empty, else the book's dataset (``data/synthetic/`` in the
+    repository, its copy inside the package when installed). A variable naming a folder that does
+    not exist is an error that names both, not a silent fall-back.
     """
     chosen = os.environ.get(DATA_VARIABLE, "")
     if not chosen:
-        return seto2018.ROOT / "data" / "synthetic"
+        return seto2018.DATA_DIR / "synthetic"
     folder = Path(chosen)
     if not folder.is_dir():
         state = "is not a folder" if folder.exists() else "not found"

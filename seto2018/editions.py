@@ -11,7 +11,9 @@ The edition is chosen by the environment variable ``SETO2018_EDITION`` at build 
 - sets sphinx-exercise's ``hide_solutions``, so solution directives never reach a page or the
   search index (the hidden cells that re-run solutions are ``remove-cell``, so never on a page);
 - writes each page's downloadable source (``_sources/``) without its solutions: the notebook
-  loses its solution blocks and the hidden cell that re-runs each solution, so it still runs;
+  loses its solution blocks and the hidden cell that re-runs each solution, so it still runs
+  (with :mod:`seto2018.downloads` loaded, that extension writes the sources, and converts the
+  student's notebook, from :func:`student_notebook`, for plain Jupyter);
 - drops the Binder and Colab buttons, which would open the repository's notebook, solutions
   included;
 - says "Student edition" in a banner on every page;
@@ -142,6 +144,8 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     sourcename = context.get("sourcename")
     if app.config.seto2018_edition != "student" or not sourcename:
         return
+    if "seto2018.downloads" in app.extensions:
+        return  # it writes every page's source, the student's notebooks from student_notebook
     target = Path(app.outdir) / "_sources" / sourcename
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(student_source(Path(app.env.doc2path(pagename))), encoding="utf-8")

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ROOT
+from . import DATA_DIR
 
-#: Folder holding the published numbers (and the book's chosen targets).
-PUBLISHED_DIR = ROOT / "data" / "published"
+#: Folder holding the published numbers (and the book's chosen targets): ``data/published/`` in
+#: the repository, or its copy inside the installed package.
+PUBLISHED_DIR = DATA_DIR / "published"
 
 
 def _read(name: str, integers: tuple[str, ...], path: Path | None = None) -> pd.DataFrame:

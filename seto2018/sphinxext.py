@@ -8,6 +8,10 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   fetched) into the site's ``_static/``, and adds it, deferred, only to pages that have a chart:
   pages without charts stay light, and the browser caches the bundle across the pages that do;
 - adds the book's stylesheet;
+- puts the book's package on the site as a wheel (``wheel/``, :mod:`seto2018.wheel`) and, under
+  each chapter's "Setting up" heading, a "Run this chapter" box: the notebook to download, the
+  one command that installs the package (with the book's data) from the site, Colab, and how
+  to run the chapter on a dataset of one's own;
 - lightens the theme (``light_head``): no Font Awesome (the book's own SVG icons in
   ``static/seto2018-icons.css`` stand in), no search index on pages that do not search.
 """
@@ -21,8 +25,9 @@ import shutil
 from pathlib import Path
 
 import vl_convert
+from docutils import nodes
 
-from . import charts
+from . import ROOT, charts, wheel
 
 BUNDLE = "vega-bundle.js"
 STATIC = Path(__file__).parent / "static"
@@ -143,6 +148,87 @@ def _on_builder_inited(app) -> None:
         shutil.copyfile(source, static_out / source.name)
 
 
+def _on_builder_inited_wheel(app) -> None:
+    if app.builder.format == "html":
+        wheel.build(ROOT, Path(app.outdir) / wheel.SITE_FOLDER,
+                    cache_dir=Path(app.srcdir) / "_build" / ".wheel-cache")
+
+
+RUN_HEADING = "Setting up"
+COLAB = "https://colab.research.google.com/github"
+
+
+def _colab_url(app, docname: str) -> str | None:
+    """The chapter's downloadable notebook opened in Colab, from the branch the site is
+    published from (Colab opens notebooks from GitHub only); None in the student edition, whose
+    site is not that one."""
+    repository = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    branch = app.config.seto2018_site_branch
+    if not (repository.startswith("https://github.com/") and branch) or getattr(
+            app.config, "seto2018_edition", "reader") != "reader":
+        return None
+    return f"{COLAB}/{repository.removeprefix('https://github.com/')}/blob/{branch}/_sources/{docname}.ipynb"
+
+
+def _paragraph(*parts) -> nodes.paragraph:
+    """A paragraph of text, ("link text", url) links and `code` (a one-item list)."""
+    paragraph = nodes.paragraph()
+    for part in parts:
+        if isinstance(part, tuple):
+            paragraph += nodes.reference("", part[0], refuri=part[1])
+        elif isinstance(part, list):
+            paragraph += nodes.literal(text=part[0])
+        else:
+            paragraph += nodes.Text(part)
+    return paragraph
+
+
+def run_box(app, docname: str) -> nodes.admonition:
+    """The "Run this chapter" box of one chapter page."""
+    up = "../" * docname.count("/")
+    notebook = f"{docname.rsplit('/', 1)[-1]}.ipynb"
+    url = wheel.install_url(app.config.html_baseurl)
+    box = nodes.admonition(classes=["s18-run", "tip"])
+    box += nodes.title(text="Run this chapter")
+    box += _paragraph("On your own computer (Python 3.11 or later): download ",
+                      (notebook, f"{up}_sources/{docname}.ipynb"),
+                      ", install the book's package once, which brings the book's data with it, "
+                      "and open the notebook in Jupyter:")
+    box += nodes.literal_block(text=f"pip install {url}", language="bash")
+    box += _paragraph("No network where you will run it? Download ",
+                      (wheel.wheel_name(), f"{up}{wheel.site_path()}"),
+                      " here and install the file: ", [f"pip install {wheel.wheel_name()}"],
+                      ". Nothing else is fetched: the chapter and its charts run offline.")
+    colab = _colab_url(app, docname)
+    if colab:
+        box += _paragraph(("Open the notebook in Colab", colab),
+                          ": its first cell installs the package.")
+    box += _paragraph("On other data: write a sample with the package's command line, ",
+                      ["seto2018 data --seed 7 --mode sample --out my-sample"],
+                      ", and start Jupyter with the environment variable ",
+                      ["SETO2018_DATA=my-sample"],
+                      " set (in Colab, or a notebook already open: run ",
+                      ["%env SETO2018_DATA=my-sample"],
+                      " before the cell that loads the data). The chapter then says which dataset "
+                      "it reads, and skips its checks against the report, which hold for the "
+                      "book's dataset only.")
+    return box
+
+
+def _on_doctree_resolved(app, doctree, docname) -> None:
+    if app.builder.format != "html" or Path(app.env.doc2path(docname)).suffix != ".ipynb":
+        return
+    for section in doctree.findall(nodes.section):
+        title = next(iter(section.findall(nodes.title)), None)
+        if title is not None and title.astext() == RUN_HEADING:
+            paragraphs = [i for i, child in enumerate(section.children)
+                          if isinstance(child, nodes.paragraph)]
+            # After the section's first paragraph, which says what setting up does.
+            section.insert(paragraphs[0] + 1 if paragraphs else len(section.children),
+                           run_box(app, docname))
+            return
+
+
 def _is_thebe(asset) -> bool:
     text = f"{getattr(asset, 'filename', '')} {asset.attributes.get('body', '')}"
     return "thebe" in text.lower()
@@ -239,6 +325,12 @@ def _on_page_context_description(app, pagename, templatename, context, doctree) 
 
 def setup(app):
     os.environ[charts.BOOK_ENV] = "1"
+    # The branch the site is published from (GitHub Pages): Colab opens a chapter's
+    # downloadable notebook from it. Set in _config.yml, beside the site's and repository's
+    # addresses.
+    app.add_config_value("seto2018_site_branch", "", "html")
+    app.connect("builder-inited", _on_builder_inited_wheel)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)

@@ -1001,7 +1001,8 @@ def datapackage(files: dict[str, bytes], seed: int | None = None,
                 mode: str = "faithful") -> dict:
     """The Frictionless (Data Package v1) descriptor for the CSV ``files`` (stem -> bytes).
 
-    ``seed`` is recorded when given; ``mode="sample"`` is recorded and said in the description.
+    ``seed`` is recorded when given, and so is ``mode`` (``sample`` is also said in the
+    description).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}, not {mode!r}")
@@ -1032,8 +1033,8 @@ def datapackage(files: dict[str, bytes], seed: int | None = None,
                "description": _DESCRIPTION + (_SAMPLE_NOTE if mode == "sample" else "")}
     if seed is not None:
         package["seed"] = seed
-    if mode == "sample":
-        package["mode"] = mode
+    # Chapters read it: the checks against the report run on the book's own faithful data only.
+    package["mode"] = mode
     package["resources"] = resources
     return package
 
@@ -1067,8 +1068,8 @@ def write(tables: dict[str, pd.DataFrame], out_dir: str | Path, seed: int | None
 
     CSVs are UTF-8, comma-separated, with a header row, LF line endings, an empty field for
     missing values, ``true``/``false`` booleans and whole numbers without decimals. The same
-    tables give the same bytes. ``seed`` (optional) is recorded in the descriptor, and so is
-    ``mode="sample"`` (pass the mode the tables were generated in).
+    tables give the same bytes. ``seed`` (optional) and ``mode`` (pass the mode the tables were
+    generated in) are recorded in the descriptor.
     """
     _check_tables(tables)
     if seed is not None:

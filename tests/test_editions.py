@@ -416,9 +416,11 @@ def distinctive_source_pieces(reader: Path) -> dict[str, set[str]]:
 
 def rendered_solution_pieces(site: Path) -> set[str]:
     """Runs of words inside the reader's solution boxes, glued numbers included, found
-    nowhere outside them in the reader's pages."""
+    nowhere outside them in the reader's pages, nor in the sources outside the solutions: a
+    hidden cell the student's notebook keeps may quote a sentence a solution also quotes (the
+    report's own words, checked against the data), which is not the solution's."""
     inside, outside = reader_pages(site)
-    return inside - outside
+    return inside - outside - windows(words(book_sources()[2]))
 
 
 site = pytest.mark.site

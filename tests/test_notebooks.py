@@ -1,6 +1,7 @@
 """Chapters as files: stored without outputs, all in the toc, runnable on Colab, complete."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -42,12 +43,66 @@ def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
     assert not missing, f"_toc.yml lists files that do not exist: {missing}"
 
 
+ADDRESS = re.compile(r"github\.com|github\.io|/content/book|git clone|\.whl\b")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_installs_the_book_on_colab_and_is_hidden(path):
-    first = next(c for c in cells(path) if c["cell_type"] == "code")
-    source = "".join(first["source"])
-    assert 'find_spec("seto2018") is None' in source and "pip" in source
-    assert "remove-cell" in first.get("metadata", {}).get("tags", [])
+def test_no_chapter_writes_the_sites_or_repositorys_address(path):
+    """The addresses live in _config.yml only: the site adds the install cell to the notebooks
+    it offers for download (seto2018/downloads.py) and the "Run this chapter" box to each page."""
+    found = sorted({m.group(0) for m in ADDRESS.finditer(cell_text(path))})
+    assert not found, f"{path.name} writes {found}: take the address from _config.yml"
+
+
+def _code(cell) -> ast.Module:
+    # IPython's own syntax (%magic, !shell) is not Python: blank it out before parsing.
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line
+             for line in "".join(cell["source"]).splitlines()]
+    return ast.parse("\n".join(lines))
+
+
+def _hidden(cell) -> bool:
+    return "remove-cell" in cell.get("metadata", {}).get("tags", [])
+
+
+REPORT_CHECKS = {"equal", "holds", "finding", "check"}
+
+
+def _report_checks(tree: ast.Module) -> list[str]:
+    """Calls of checks.equal/holds/finding and findings.check in a cell."""
+    return [f"{node.func.value.id}.{node.func.attr}" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.attr in REPORT_CHECKS
+            and node.func.value.id in {"checks", "findings"}]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checks_against_the_report_are_hidden_and_every_assert_says_what_failed(path):
+    """A student reads the analysis, not the checks of the book's data against the report
+    (they run in hidden cells, through seto2018.checks, on the book's dataset only); an assert
+    left, a rule true of every dataset, says what it expected when it fails."""
+    for index, cell in enumerate(cells(path)):
+        if cell["cell_type"] != "code":
+            continue
+        tree = _code(cell)
+        shown = _report_checks(tree)
+        assert _hidden(cell) or not shown, (
+            f"{path.name}, cell {index}: {shown[0]} in a visible cell; move it to a hidden one")
+        bare = [node.lineno for node in ast.walk(tree)
+                if isinstance(node, ast.Assert) and node.msg is None]
+        assert not bare, (f"{path.name}, cell {index}, line {bare[0]}: an assert with no "
+                          "message; say what was expected")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_chapter_that_reads_data_says_which_dataset_once(path):
+    """One visible sentence: the book's dataset (checks run) or another (checks skipped)."""
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    if not any(re.search(r"\bload\(", "".join(c["source"])) for c in code):
+        pytest.skip(f"{path.name} reads no dataset")
+    announcing = [c for c in code if "checks.announce()" in "".join(c["source"])]
+    assert len(announcing) == 1, f"{path.name}: checks.announce() {len(announcing)} times"
+    assert not _hidden(announcing[0]), f"{path.name}: checks.announce() in a hidden cell"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
