@@ -1,6 +1,6 @@
 """`make bench`: every figure of the book's budgets, beside its budget and a stock Jupyter Book's.
 
-    python bench/run.py [--skip-lighthouse] [--skip-synth]
+    python bench/run.py [--skip-lighthouse] [--skip-synth] [--skip-kit]
 
 1. Builds a copy of the book in a temporary folder: a clean build, a rebuild with no change.
 2. Builds a stock Jupyter Book 1.x with one Altair chart, and weighs its chart page and each of
@@ -9,6 +9,7 @@
 4. Edits one chapter of the copy and rebuilds: only that chapter may execute.
 5. Reads how long the last `make test` took (the Makefile writes it).
 6. Times the synthetic-data generator (bench/bench_synth.py).
+7. Times the instructor's kit for a small roster, a student's seconds (bench/bench_kit.py).
 
 Prints one table; exits 1 if any figure is over its budget. A figure that could not be
 measured (no `make test` run recorded yet) says so and does not fail the run.
@@ -24,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+import bench_kit  # noqa: E402
 import bench_synth  # noqa: E402
 import build_times  # noqa: E402
 import lighthouse  # noqa: E402
@@ -131,10 +133,17 @@ def synth_figures() -> list[Figure]:
             for name, seconds, budget in bench_synth.measure()]
 
 
+def kit_figure() -> Figure:
+    result = bench_kit.measure()
+    return Figure(result["name"], result["seconds"], result["budget"], "s", note=result["note"],
+                  exact=None if not result["errors"] else False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-synth", action="store_true")
+    parser.add_argument("--skip-kit", action="store_true")
     args = parser.parse_args()
     figures: list[Figure] = []
     pages = toc_files()
@@ -163,6 +172,9 @@ def main() -> int:
     if not args.skip_synth:
         print("timing the generator ...", flush=True)
         figures += synth_figures()
+    if not args.skip_kit:
+        print("timing the instructor's kit ...", flush=True)
+        figures.append(kit_figure())
     print()
     print_table(figures)
     print("\nTimes and Lighthouse performance vary with the machine's load; see README, Budgets.")

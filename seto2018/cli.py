@@ -11,10 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import DEFAULT_SEED, ROOT, synth
+from . import DEFAULT_SEED, IN_CHECKOUT, ROOT, synth
 from .data import DataError
 
-DEFAULT_OUT = ROOT / "data" / "synthetic"
+#: In a checkout, the book's own dataset; an installed package never writes into itself.
+DEFAULT_OUT = ROOT / "data" / "synthetic" if IN_CHECKOUT else None
 
 
 def _seed(text: str) -> int:
@@ -46,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Write one synthetic dataset, or with --students the instructor's kit: one "
                     "sampled dataset per student (in OUT/<student_id>/) and an answer key "
                     f"(OUT/{KEY_FILE}) computed from each student's data by the chapters' "
-                    "solution code.")
+                    "solution code. Run again, it computes only the students not done yet "
+                    "(or whose answers had an error).")
     data.add_argument("--seed", type=_seed, default=None,
                       help=f"random seed, a whole number >= 0 (default {DEFAULT_SEED}); not with "
                            "--students, where each student's seed comes from their ID")
@@ -55,8 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                            "sample: a replication drawn from the population the published "
                            "findings describe, counts vary with the seed (implied by --students)")
     data.add_argument("--out", type=Path, default=None,
-                      help="folder to write to (default: data/synthetic in the repository; "
-                           "required with --students)")
+                      help="folder to write to (default: data/synthetic in the book's "
+                           "repository; required with --students or an installed package)")
     kit = data.add_argument_group("the instructor's kit")
     kit.add_argument("--students", type=Path, metavar="ROSTER",
                      help="a CSV roster with a student_id column (other columns are ignored)")
@@ -67,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="answer only these chapters (file names without .ipynb); default: "
                           "every chapter that reads the data")
     kit.add_argument("--jobs", type=_jobs, default=None,
-                     help="students computed at a time (default: the machine's cores)")
+                     help="kernels run at a time, each answering for one student after "
+                          "another (default: the machine's cores)")
     data.set_defaults(run=_data, parser=data)
     return parser
 
@@ -97,6 +100,9 @@ def _write_dataset(args: argparse.Namespace) -> int:
     seed = DEFAULT_SEED if args.seed is None else args.seed
     mode = args.mode or "faithful"
     out = DEFAULT_OUT if args.out is None else args.out
+    if out is None:
+        args.parser.error("--out DIR is needed: the folder to write the dataset to (the "
+                          "default, data/synthetic, exists only in the book's repository)")
     tables = synth.generate(seed, mode=mode)
     path = synth.write(tables, out, seed=seed, mode=mode)
     rows = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
@@ -119,27 +125,48 @@ def _chapter_paths(text: str | None, parser: argparse.ArgumentParser) -> list[Pa
 
 
 def _write_kit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .kit import DEFAULT_ASSIGNMENT, make_kit
+    from .kit import ANSWERS_DIR, DEFAULT_ASSIGNMENT, ERROR, VARIES, make_kit
 
     chapters = _chapter_paths(args.chapters, parser)
     assignment = DEFAULT_ASSIGNMENT if args.assignment is None else args.assignment
     try:
         kit = make_kit(args.students, args.out, assignment=assignment, chapters=chapters,
-                       workers=args.jobs)
+                       workers=args.jobs, progress=True)
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: the students finished are kept in {args.out / ANSWERS_DIR}; run "
+              "the same command again to continue", file=sys.stderr)
+        return 130
     for student, folder in kit.folders.items():
-        print(f"wrote {folder}/ (sampled dataset, seed {kit.seeds[student]})")
-    per_student = kit.seconds / len(kit.folders)
+        if student in kit.done_before:
+            print(f"kept {folder}/ (sampled dataset, seed {kit.seeds[student]}; answered by an "
+                  "earlier run)")
+        else:
+            print(f"wrote {folder}/ (sampled dataset, seed {kit.seeds[student]})")
+    answers = {(row["chapter"], row["exercise"], row["answer"]): row["varies"]
+               for row in kit.rows if row["answer"] != ERROR}
+    varying = sum(varies == VARIES for varies in answers.values())
+    if kit.computed:
+        per_student = kit.seconds / len(kit.computed)
+        timing = (f"{len(kit.computed)} computed in {kit.seconds:.0f} s, {per_student:.1f} s a "
+                  "student")
+    else:
+        timing = "none computed"
+    if kit.done_before:
+        timing = f"{len(kit.done_before)} of {len(kit.folders)} students already done, {timing}"
     print(f"wrote {kit.key}: {len(kit.rows)} answers for {len(kit.folders)} students, "
-          f"assignment {assignment!r} ({kit.seconds:.0f} s, {per_student:.1f} s per student)")
+          f"assignment {assignment!r} ({timing}); {varying} of {len(answers)} answers vary "
+          "between the students (column varies)")
     if kit.errors:
-        print(f"error: {len(kit.errors)} answers could not be computed; their rows in "
-              f"{kit.key.name} say ERROR:", file=sys.stderr)
+        print(f"error: {len(kit.errors)} answers could not be computed, for "
+              f"{len(kit.failed)} of {len(kit.folders)} students: {', '.join(kit.failed)}. "
+              f"Their rows in {kit.key.name} say ERROR; run the same command again to compute "
+              "them again (the other students are kept):", file=sys.stderr)
         for row in kit.errors:
-            print(f"  {row['student_id']}, {row['chapter']}, {row['exercise'] or '(chapter)'}: "
-                  f"{row['value']}", file=sys.stderr)
+            print(f"  {row['student_id']}, {row['chapter'] or '(setup)'}, "
+                  f"{row['exercise'] or '(chapter)'}: {row['value']}", file=sys.stderr)
         return 1
     return 0
 

@@ -900,16 +900,39 @@ def load(name: str, path: str | Path | None = None) -> dict[str, pd.DataFrame]:
     ``victims``, ``offenders``, ``relationships``); any further resource named
     ``<name>_<table>`` in ``datapackage.json`` is returned too. ``path`` is the dataset folder,
     ``data/synthetic/`` by default. Raises :class:`DataError` on the first problem found.
+
+    A folder loaded before in this process and unchanged since (the same files, sizes and
+    modification times) is not read and checked again: its tables are copied from memory, so a
+    chapter that loads its data in several sections, or the kit's kernel running chapter after
+    chapter, pays for the checks once.
     """
     if name not in DATASETS:
         raise DataError(f"unknown dataset {_quote(name)}; choose one of: {', '.join(DATASETS)}")
     folder = Path(path) if path is not None else default_path()
-    resources = _read_package(folder)
-    names = _require_resources(resources, name)
-    tables = _load_tables(resources, names)
-    prefix = f"{name}_"
-    return {table: tables[table_name].frame
-            for table_name in names if (table := table_name.removeprefix(prefix))}
+    key = (str(folder.resolve()), name)
+    stamp = _stamp(folder)
+    cached = _LOADED.get(key)
+    if cached is None or cached[0] != stamp:
+        resources = _read_package(folder)
+        names = _require_resources(resources, name)
+        tables = _load_tables(resources, names)
+        prefix = f"{name}_"
+        cached = _LOADED[key] = (stamp, {
+            table: tables[table_name].frame
+            for table_name in names if (table := table_name.removeprefix(prefix))})
+    return {table: frame.copy() for table, frame in cached[1].items()}
+
+
+#: Validated tables by (folder, dataset), with the folder's stamp when they were read.
+_LOADED: dict[tuple[str, str], tuple[tuple, dict[str, pd.DataFrame]]] = {}
+
+
+def _stamp(folder: Path) -> tuple | None:
+    """Each file's name, size and modification time; None for a folder that is not there."""
+    if not folder.is_dir():
+        return None
+    return tuple((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                 for entry in sorted(folder.iterdir()) if entry.is_file())
 
 
 def validate(path: str | Path) -> None:

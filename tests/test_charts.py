@@ -91,3 +91,23 @@ def test_figure_of_the_report_puts_published_beside_synthetic(book_mode):
 def test_figure_of_the_report_needs_report_published_and_synthetic(given):
     with pytest.raises(ValueError, match="report|published"):
         charts.figure(bar(title="T", description="d"), DATA, "c", **given)
+
+
+def test_outside_the_book_a_chart_is_an_svg_or_when_asked_is_checked_but_not_drawn(monkeypatch):
+    """Jupyter, VS Code, Colab: an SVG drawn in the kernel, no network. The kit's kernels set
+    SETO2018_DRAW_CHARTS=0: the chart is still built and checked, not drawn."""
+    from seto2018 import kit
+
+    assert kit.CHARTS_UNDRAWN == {charts.DRAW_ENV: "0"}
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q").properties(
+        title="T", description="D")
+    monkeypatch.delenv(charts.BOOK_ENV, raising=False)
+    monkeypatch.delenv(charts.DRAW_ENV, raising=False)
+    charts.enable()
+    assert set(chart._repr_mimebundle_()) == {"image/svg+xml"}
+    monkeypatch.setenv(charts.DRAW_ENV, "0")
+    charts.enable()
+    assert chart._repr_mimebundle_() == {"text/plain": "<chart: T>"}
+    with pytest.raises(ValueError, match="description"):
+        alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().properties(title="T")._repr_mimebundle_()
+    alt.renderers.enable("default")

@@ -1,8 +1,10 @@
 """The instructor's kit (seto2018.kit): roster errors, per-student seeds and datasets, the answer
-key, and `make data STUDENTS=...` end to end.
+key and its column `varies`, a failing student and a re-run, and `make data STUDENTS=...` end to
+end.
 
-The answer key runs the chapters in kernels; the costly part (the full key for two students, via
-make) runs once, in one test, so that pytest-xdist does not run it twice.
+The answer key runs the chapters in kernels; the costly part (the full key for three students, via
+make) runs once, in one test, so that pytest-xdist does not run it twice. The re-run test uses a
+one-cell chapter of its own.
 """
 from __future__ import annotations
 
@@ -221,18 +223,34 @@ def test_answer_rows_attribute_format_and_record_errors():
     ]
 
 
-def test_kernel_runs_without_asserts_on_the_students_folder_and_this_package(tmp_path):
-    # PYTHONOPTIMIZE must drop a chapter's asserts inside an IPython kernel, or a sampled
-    # dataset would fail the checks against the published numbers.
+def test_kernel_runs_as_a_student_would_on_their_folder_and_this_package(tmp_path, monkeypatch):
+    # Asserts stay on in the kit's kernels: the chapters' checks against the report skip
+    # themselves on a student's data (seto2018.checks), every other line runs. An optimize
+    # setting inherited from the instructor's shell must not reach the kernel.
+    monkeypatch.setenv("PYTHONOPTIMIZE", "1")
     path = tmp_path / "probe.ipynb"
-    probe = ("import seto2018, sys\nassert False, 'asserts are on'\n"
-             "from seto2018.data import default_path\n"
-             "print(sys.flags.optimize, default_path(), seto2018.ROOT)")
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)]), path)
+    probe = ("import os, sys, seto2018\nfrom seto2018.data import default_path\n"
+             "print(sys.flags.optimize, os.environ.get('PYTHONOPTIMIZE', 'unset'), "
+             "default_path(), seto2018.ROOT)")
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(probe),
+        nbformat.v4.new_code_cell("assert False, 'asserts are on'")]), path)
     [notebook] = kit._execute([path], TINY)
-    [output] = notebook.cells[0].outputs
-    assert output["output_type"] == "stream", output
-    assert output["text"].split() == ["1", str(TINY.resolve()), str(ROOT)]
+    [printed] = notebook["cells"][0]["outputs"]
+    assert printed["output_type"] == "stream", printed
+    assert printed["text"].split() == ["0", "unset", str(TINY.resolve()), str(ROOT)]
+    [error] = notebook["cells"][1]["outputs"]
+    assert (error["output_type"], error["evalue"]) == ("error", "asserts are on")
+
+
+def test_no_optimize_setting_in_the_kit_or_its_guides():
+    # The kit runs the chapters as a student would; nothing tells a student or an instructor to
+    # turn Python's asserts off. (kit.py names the variable once: to remove an inherited one.)
+    for path in (ROOT / "README.md", ROOT / "instructors.md"):
+        assert "PYTHONOPTIMIZE=" not in path.read_text(encoding="utf-8"), path
+    source = (ROOT / "seto2018" / "kit.py").read_text(encoding="utf-8")
+    assert source.count("PYTHONOPTIMIZE") == 1
+    assert 'env.pop("PYTHONOPTIMIZE", None)' in source
 
 
 # ------------------------------------------------------------------------------ the command line
@@ -289,10 +307,14 @@ def answers(key: pd.DataFrame, student: str) -> dict[tuple[str, str], str]:
     return {(e, a): v for e, a, v in zip(mine["exercise"], mine["answer"], mine["value"])}
 
 
+STUDENTS = ("s001", "s002", "s003")
+
+
 def test_make_data_students_end_to_end(tmp_path):
-    """`make data STUDENTS=...`: two students, every chapter; then the key is checked against
-    the students' own data, computed here independently of the chapters' code."""
-    path = roster(tmp_path, "student_id,name\ns001,Ada\ns002,Bo\n")
+    """`make data STUDENTS=...`: three students, every chapter, run as a student would (asserts
+    on); the key is checked against the students' own data, computed here independently of the
+    chapters' code, and its column `varies` against the values themselves."""
+    path = roster(tmp_path, "student_id,name\ns001,Ada\ns002,Bo\ns003,Cy\n")
     out = tmp_path / "kit"
     make = shutil.which("make")
     if make is None:
@@ -301,19 +323,24 @@ def test_make_data_students_end_to_end(tmp_path):
                            f"STUDENTS={path}", f"OUT={out}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"wrote {out / 's001'}/" in done.stdout and "s per student" in done.stdout
+    assert f"wrote {out / 's001'}/" in done.stdout and "s a student" in done.stdout
+    assert "3/3" in done.stderr  # the progress bar: students done / total
+    assert "without encryption" not in done.stderr  # the kernels talk over local sockets
 
     key = pd.read_csv(out / kit.KEY_FILE, dtype=str, keep_default_na=False)
     assert tuple(key.columns) == kit.KEY_COLUMNS
     assert not (key["answer"] == kit.ERROR).any(), key[key["answer"] == kit.ERROR]
-    assert set(key["seed"]) == {"14333182801827", "119078404683779"}
+    assert set(key["seed"]) == {"14333182801827", "119078404683779", "103075240186571"}
     # The full key for each student: every data chapter, every computing exercise answered.
-    for student in ("s001", "s002"):
+    for student in STUDENTS:
         mine = key[key["student_id"] == student]
         assert set(mine["chapter"]) == {p.stem for p in kit.data_chapters()}
         assert len(mine) > 100
+        # A student's folder holds their dataset only: it is handed to them.
+        assert {f.name for f in (out / student).iterdir()} == {
+            f.name for f in default_path().iterdir() if f.suffix in (".csv", ".json")}
 
-    for student in ("s001", "s002"):
+    for student in STUDENTS:
         folder, got = out / student, answers(key, student)
         validate(folder)
         assert float(got[("one-ex-odds-by-hand", "ex_or_hand")]) == pytest.approx(
@@ -330,3 +357,124 @@ def test_make_data_students_end_to_end(tmp_path):
         assert first[answer] != second[answer], answer
     differ = sum(first[k] != second[k] for k in first)
     assert differ > len(first) / 3, f"only {differ} of {len(first)} answers differ"
+
+    # `varies`: "yes" exactly where the three students' values are not all the same.
+    per_answer = key.groupby(["chapter", "exercise", "answer"])
+    assert (per_answer["varies"].nunique() == 1).all()
+    expected = per_answer["value"].nunique().gt(1).map({True: "yes", False: "no"})
+    assert per_answer["varies"].first().equals(expected.rename("varies"))
+    varies = {(e, a): v for e, a, v in zip(key["exercise"], key["answer"], key["varies"])}
+    assert varies[("one-ex-odds-by-hand", "ex_or_hand")] == "yes"  # computed from the data
+    # The study's sizes, which every sample keeps: the same for every student.
+    assert varies[("design-ex-historic", "ex_hist_at")] == "no"
+    assert 0 < (expected == "no").sum() < (expected == "yes").sum()
+
+
+# --------------------------------------------------------------------- stopping and starting again
+def tiny_chapter(folder: Path, log: Path) -> Path:
+    """A chapter with one exercise whose hidden cell logs which student it runs for, fails for a
+    student named in ``<out>/fail-<id>`` (raise: a failed cell; exit: the kernel dies) and glues
+    one answer that varies (the student's seed) and one that does not."""
+    solution = ("import json, os, pathlib\n"
+                "data = pathlib.Path(os.environ['SETO2018_DATA'])\n"
+                "seed = json.loads((data / 'datapackage.json').read_text())['seed']")
+    hidden = solution + (
+        f"\nwith open({str(log)!r}, 'a') as log:\n    log.write(data.name + '\\n')\n"
+        "fail = data.parent / f'fail-{data.name}'\n"
+        "if fail.exists() and fail.read_text() == 'exit':\n    os._exit(1)\n"
+        "if fail.exists():\n    raise RuntimeError('made to fail')\n"
+        "from seto2018 import glue\n"
+        "glue('ex_seed', seed, display=False)\nglue('ex_same', 42, display=False)")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Tiny\n\n````{exercise} Seed\n:label: tiny-ex\n"
+                                      "What is your seed?\n````"),
+        nbformat.v4.new_markdown_cell(f"````{{solution}} tiny-ex\n```python\n{solution}\n```\n"
+                                      "{glue:text}`ex_seed`\n````"),
+        nbformat.v4.new_code_cell(hidden, metadata={"tags": ["remove-cell"]}),
+    ])
+    path = folder / "tiny.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def runs(log: Path) -> dict[str, int]:
+    """How many times the tiny chapter ran for each student."""
+    names = log.read_text().split() if log.exists() else []
+    return {name: names.count(name) for name in sorted(set(names))}
+
+
+def test_a_failing_student_loses_no_other_and_a_rerun_continues(tmp_path, monkeypatch, capsys):
+    log = tmp_path / "runs.log"
+    tiny = tiny_chapter(tmp_path, log)
+    assert kit.check_solution_code(tiny) == []
+    monkeypatch.setattr(kit, "data_chapters", lambda: [tiny])
+    path = roster(tmp_path, "student_id\ns001\ns002\ns003\n")
+    out = tmp_path / "kit"
+    out.mkdir()
+
+    def run(*extra: str) -> tuple[int, str, str, pd.DataFrame]:
+        status = cli.main(["data", "--students", str(path), "--out", str(out),
+                           "--chapters", "tiny", *extra])
+        printed = capsys.readouterr()
+        key = pd.read_csv(out / kit.KEY_FILE, dtype=str, keep_default_na=False)
+        return status, printed.out, printed.err, key
+
+    # One kernel for all: s002's kernel dies, s003 gets a new one and its cell raises.
+    (out / "fail-s002").write_text("exit")
+    (out / "fail-s003").write_text("raise")
+    status, printed, errors, key = run("--jobs", "1")
+    assert status == 1
+    assert "for 2 of 3 students: s002, s003" in errors
+    assert "the kernel stopped: KernelDied: the kernel's process ended" in errors
+    assert "RuntimeError: made to fail" in errors
+    assert runs(log) == {"s001": 1, "s002": 1, "s003": 1}
+    assert set(key.loc[key["answer"] == kit.ERROR, "student_id"]) == {"s002", "s003"}
+    assert set(key.loc[key["answer"] != kit.ERROR, "student_id"]) == {"s001"}
+    assert (key.loc[key["answer"] == kit.ERROR, "varies"] == "unknown").all()
+    # Each student's answers are kept beside, not inside, the folder handed to the student.
+    assert sorted(p.name for p in (out / kit.ANSWERS_DIR).iterdir()) == [
+        f"{s}.{ext}" for s in STUDENTS for ext in ("csv", "json")]
+    assert not list((out / "s001").glob("*answers*"))
+
+    # Run again: s001 is kept, the two that failed are computed again.
+    for fail in out.glob("fail-*"):
+        fail.unlink()
+    status, printed, errors, key = run()
+    assert status == 0, errors
+    assert "1 of 3 students already done" in errors + printed
+    assert runs(log) == {"s001": 1, "s002": 2, "s003": 2}
+    assert not (key["answer"] == kit.ERROR).any()
+    values = {(s, a): (v, w) for s, a, v, w in
+              zip(key["student_id"], key["answer"], key["value"], key["varies"])}
+    for student in STUDENTS:
+        assert values[(student, "ex_seed")] == (str(kit.student_seed(student, "seto2018")), "yes")
+        assert values[(student, "ex_same")] == ("42", "no")
+    assert "1 of 2 answers vary between the students" in printed
+
+    # A corrupted answers file and a missing dataset: those two students are computed again.
+    answers_file = out / kit.ANSWERS_DIR / "s003.csv"
+    answers_file.write_text(answers_file.read_text()[:-20])
+    shutil.rmtree(out / "s001")
+    status, printed, errors, key = run()
+    assert status == 0, errors
+    assert "1 of 3 students already done" in errors + printed
+    assert runs(log) == {"s001": 2, "s002": 2, "s003": 3}
+    validate(out / "s001")
+    assert len(key) == 6 and not (key["answer"] == kit.ERROR).any()
+
+    # Nothing left to do: nothing runs, the key is written again from the kept answers.
+    status, printed, errors, key = run()
+    assert status == 0 and "3 of 3 students already done" in printed
+    assert runs(log) == {"s001": 2, "s002": 2, "s003": 3}
+
+
+def test_varies_between_students():
+    def row(student, answer, value):
+        return dict(student_id=student, chapter="c", exercise="e", answer=answer, value=value)
+
+    rows = [row("a", "ex_x", "1"), row("b", "ex_x", "2"), row("a", "ex_y", "7"),
+            row("b", "ex_y", "7"), row("a", "ex_z", "3"), row("b", kit.ERROR, "Boom")]
+    assert [r["varies"] for r in kit.mark_varies(rows)] == [
+        "yes", "yes", "no", "no", "unknown", "unknown"]
+    # A roster of one: nothing to compare.
+    assert {r["varies"] for r in kit.mark_varies(rows[::2])} == {"unknown"}
