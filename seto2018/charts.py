@@ -41,7 +41,7 @@ UNDRAWN_RENDERER = "seto2018-undrawn"
 BOOK_ENV = "SETO2018_BOOK"
 
 #: Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies. Their
-#: vermillion is left out (no red-for-harm colours, shared/CARE.md); grey stands in for it.
+#: vermillion is left out (no red-for-harm colours, CONTRIBUTING.md, "Care"); grey stands in for it.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#7b8794", "#F0E442", "#000000"]
 #: Ordered categories (periods, activity levels) use one hue from light to dark.
 SEQUENTIAL = "blues"

@@ -1,7 +1,7 @@
 """Load a synthetic dataset and check it against its ``datapackage.json``.
 
 Every chapter reads its data through :func:`load`, so a dataset that breaks the data contract
-(``DATA.md``) fails here, with a message that says where and why, instead of as a wrong number
+(``data/README.md``) fails here, with a message that says where and why, instead of as a wrong number
 three chapters later::
 
     >>> from seto2018.data import load
@@ -62,7 +62,7 @@ FAMILIAL = ("nuclear_family", "extended_family")
 
 @dataclass(frozen=True)
 class _Column:
-    """A column the data contract (DATA.md) fixes: its type and, for coded columns, its codes."""
+    """A column the data contract (data/README.md) fixes: its type and, for coded columns, its codes."""
 
     type: str
     codes: tuple | None = None  # the exact set of allowed codes (any order)
@@ -77,7 +77,7 @@ _ACTIVITY = _Column("integer", (1, 2, 3, 4))
 _ID = _Column("string")
 _KEY = _Column("string", unique=True)
 
-#: Columns each file must have, as DATA.md names and codes them. The rules below rely on them, so a
+#: Columns each file must have, as data/README.md names and codes them. The rules below rely on them, so a
 #: schema that renames, retypes or recodes one is an error in ``datapackage.json`` itself.
 CONTRACT: dict[str, dict[str, _Column]] = {
     "historic_cases": {
@@ -107,7 +107,7 @@ CONTRACT: dict[str, dict[str, _Column]] = {
     },
 }
 
-#: DATA.md: modern cases were received in the study's three years; a case is actively traded
+#: data/README.md: modern cases were received in the study's three years; a case is actively traded
 #: exactly when it was seen in five reports or more.
 DATE_RECEIVED_RANGE = ("2011-07-01", "2014-06-30")
 ACTIVELY_TRADED_FROM = 5
@@ -354,17 +354,17 @@ def _as_list(value) -> list:
 
 
 def _check_contract(resource: _Resource) -> None:
-    """The schema may add columns, but not rename, retype or recode the contract's (DATA.md)."""
+    """The schema may add columns, but not rename, retype or recode the contract's (data/README.md)."""
     fields = {f.name: f for f in resource.fields}
     for name, column in CONTRACT.get(resource.name, {}).items():
         where = f'resource "{resource.name}"'
         if name not in fields:
             raise _package_error(f'{where} has no field "{name}", which the data contract '
-                                 "(DATA.md) requires")
+                                 "(data/README.md) requires")
         spec = fields[name]
         if spec.type != column.type:
             raise _package_error(f'{where}, field "{name}" has type "{spec.type}"; the data '
-                                 f'contract (DATA.md) needs "{column.type}"')
+                                 f'contract (data/README.md) needs "{column.type}"')
         expected = column.codes or column.includes
         if expected is None:
             continue
@@ -373,7 +373,7 @@ def _check_contract(resource: _Resource) -> None:
         if not codes_ok:
             wanted = "exactly" if column.codes else "at least"
             raise _package_error(f'{where}, field "{name}" allows the codes ({_codes(enum)}); the '
-                                 f"data contract (DATA.md) needs {wanted} ({_codes(expected)})")
+                                 f"data contract (data/README.md) needs {wanted} ({_codes(expected)})")
 
 
 # ------------------------------------------------------------------------------------ one file
@@ -710,7 +710,7 @@ def _check_reference(child: _Table, fields: list[str], parent: _Table,
 
 
 def _check_dataset(dataset: str, tables: dict[str, _Table]) -> None:
-    """The data contract's rules (DATA.md) across the dataset's files."""
+    """The data contract's rules (data/README.md) across the dataset's files."""
     cases, victims = tables[f"{dataset}_cases"], tables[f"{dataset}_victims"]
     _check_reference(victims, ["case_id"], cases, ["case_id"])
     if dataset == "historic":

@@ -335,11 +335,15 @@ CHARTS_UNDRAWN = {"SETO2018_DRAW_CHARTS": "0"}  # charts.DRAW_ENV (importing it 
 
 def _kernel_env() -> dict[str, str]:
     """The kernels' environment: this process's, as a student's Jupyter would see it."""
-    env = {**os.environ, **CHARTS_UNDRAWN}
+    # The instructor's shell's settings of Python itself (optimisation, which would skip the
+    # chapters' asserts; a start-up file; warning filters) do not reach the kernels: they run as
+    # a fresh Jupyter runs for a student.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("PYTHON") or name == "PYTHONPATH"}
+    env.update(CHARTS_UNDRAWN)
     # The kernel imports this very package (the one that wrote the data), whatever is installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("SETO2018_BOOK", None)  # not the book's build: charts are not written for its pages
-    env.pop("PYTHONOPTIMIZE", None)  # an inherited one would skip the chapters' asserts
     env.pop(DATA_VARIABLE, None)  # set in the kernel, per student
     return env
 

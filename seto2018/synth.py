@@ -37,7 +37,7 @@ __all__ = ["TABLES", "COLUMNS", "MODES", "generate", "write", "population", "stu
            "sample_counts", "datapackage"]
 
 # --------------------------------------------------------------------------------------------
-# Codes (DATA.md is the contract: do not rename)
+# Codes (data/README.md is the contract: do not rename)
 # --------------------------------------------------------------------------------------------
 PERIODS = ("2002-2003", "2004-2005", "2006-2007", "2008-2009", "2010-2011", "2012-2013")
 ACTIVITY = ("1", "2", "3", "4", "unclear")  # "unclear" becomes an empty field
@@ -842,7 +842,7 @@ def _check_seed(seed) -> int:
 
 def generate(seed: int = DEFAULT_SEED, mode: str = "faithful",
              n: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
-    """Generate one synthetic dataset: the six tables of DATA.md, keyed by file stem.
+    """Generate one synthetic dataset: the six tables of data/README.md, keyed by file stem.
 
     ``mode="faithful"`` (the book's data): the published counts (Table 1, Table 3, the quoted
     percentages) are exact for every seed; which rows carry them, and the cells of the two-way

@@ -1,4 +1,4 @@
-"""The care rules of the book (shared/CARE.md), read from every page's source."""
+"""The care rules of the book (CONTRIBUTING.md, "Care"), read from every page's source."""
 from __future__ import annotations
 
 import colorsys
@@ -123,3 +123,19 @@ def test_chart_palette_has_no_alarm_red():
     reds = [c for c in charts.PALETTE
             if (lambda hs: hs[1] > 0.5 and (hs[0] < 15 or hs[0] > 345))(_hue_saturation(c))]
     assert not reds, f"the chart palette has red hues {reds}: no red-for-abuse colours"
+
+
+def test_every_document_the_package_cites_is_in_the_repository():
+    """A user who clones the book has every document the package's messages and docstrings
+    send them to (the tests write throwaway pages of their own, so they are not read)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cited = {}
+    for path in [*root.glob("seto2018/*.py"), *root.glob("bench/*.py")]:
+        for name in re.findall(r"\b([\w./-]+\.md)\b", path.read_text(encoding="utf-8")):
+            cited.setdefault(name, path.name)
+    missing = {name: where for name, where in cited.items()
+               if not (root / name).exists() and not list(root.glob(f"**/{name}"))}
+    assert not missing, f"cited but not in the repository: {missing}"

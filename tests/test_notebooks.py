@@ -78,9 +78,9 @@ def _report_checks(tree: ast.Module) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_checks_against_the_report_are_hidden_and_every_assert_says_what_failed(path):
-    """A student reads the analysis, not the checks of the book's data against the report
-    (they run in hidden cells, through seto2018.checks, on the book's dataset only); an assert
-    left, a rule true of every dataset, says what it expected when it fails."""
+    """A student reads the analysis, not the checks (those against the report run through
+    seto2018.checks, on the book's dataset only; asserts of rules true of every dataset run
+    too): all in hidden cells, and an assert says what it expected when it fails."""
     for index, cell in enumerate(cells(path)):
         if cell["cell_type"] != "code":
             continue
@@ -88,8 +88,11 @@ def test_checks_against_the_report_are_hidden_and_every_assert_says_what_failed(
         shown = _report_checks(tree)
         assert _hidden(cell) or not shown, (
             f"{path.name}, cell {index}: {shown[0]} in a visible cell; move it to a hidden one")
-        bare = [node.lineno for node in ast.walk(tree)
-                if isinstance(node, ast.Assert) and node.msg is None]
+        asserts = [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+        assert _hidden(cell) or not asserts, (
+            f"{path.name}, cell {index}, line {asserts[0].lineno}: an assert in a visible cell; "
+            "move it to the hidden cell after it")
+        bare = [node.lineno for node in asserts if node.msg is None]
         assert not bare, (f"{path.name}, cell {index}, line {bare[0]}: an assert with no "
                           "message; say what was expected")
 

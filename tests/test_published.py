@@ -148,7 +148,7 @@ def test_targets_name_a_known_finding():
     known = set(FINDING_IDS)
     assert set(targets["finding"]) <= known
     assert (targets["count"] >= 0).all()
-    # the decisive small cells are the ones FINDINGS.md names
+    # F11: the familial one-to-one cases by victim age, as the book chose them
     one = targets[targets["model"] == "modern_one"]
     familial = one[(one["finding"] == "F11")
                    & one["col_level"].isin(["nuclear_family", "extended_family"])]

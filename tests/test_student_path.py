@@ -4,8 +4,8 @@ A new virtual environment in a temporary folder; the wheel the site offers insta
 (with its dependencies at the book's pinned versions, and Jupyter's nbconvert); then the network
 cut (``unshare -n``, only the loopback left, which a kernel needs) and the notebooks the site
 offers for chapters 6 and 7 executed with ``jupyter nbconvert --execute``: on the book's data
-(the package's own copy), and on a sample written by the installed package's command line. No
-``PYTHONOPTIMIZE``, no ``SETO2018_BOOK``. Every chart must draw with no request to a CDN, and
+(the package's own copy), and on a sample written by the installed package's command line. Asserts on, no
+``SETO2018_BOOK``. Every chart must draw with no request to a CDN, and
 each chapter must say which dataset it read and whether its checks against the report ran.
 """
 from __future__ import annotations

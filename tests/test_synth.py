@@ -24,7 +24,7 @@ FAMILIAL = {"nuclear_family", "extended_family"}
 
 
 # ---------------------------------------------------------------------------------------------
-# Deriving case-level codes from the individual tables (DATA.md's rules)
+# Deriving case-level codes from the individual tables (data/README.md's rules)
 # ---------------------------------------------------------------------------------------------
 def _single_or_mixed(values: pd.Series, case_ids: pd.Series) -> pd.Series:
     """Per case: the one value all its people share, else "mixed"."""
@@ -209,7 +209,7 @@ def finding_failures(tables, d: Data | None = None) -> list[str]:
 
 
 def structure_problems(tables) -> list[str]:
-    """DATA.md's rules: shapes of one/multiple cases, keys, codes, traded status, no free text."""
+    """data/README.md's rules: shapes of one/multiple cases, keys, codes, traded status, no free text."""
     problems = []
     d = derive_cases(tables)
     one, multi = d[d["structure"] == "one"], d[d["structure"] == "multiple"]
