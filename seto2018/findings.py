@@ -190,11 +190,26 @@ def table(finding: str, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     row = _row(finding)
     frame = data[row["subset"]]
     (row_column, row_groups), (col_column, col_groups) = _sides(finding)
-    rows = _codes(frame[row_column]).map(_group_of(row_groups))
-    cols = _codes(frame[col_column]).map(_group_of(col_groups))
-    counts = pd.crosstab(rows, cols).reindex(index=list(row_groups), columns=list(col_groups),
-                                             fill_value=0)
-    return counts.rename_axis(index=row["row_variable"], columns=row["col_variable"])
+    rows, cols = _group_numbers(frame[row_column], row_groups), _group_numbers(frame[col_column],
+                                                                              col_groups)
+    # Counted with bincount, not pd.crosstab: the chapters and the kit build this table about
+    # 200 times a student, and crosstab took 5 ms of the 6 ms each took (same counts, tested).
+    inside = (rows >= 0) & (cols >= 0)
+    shape = (len(row_groups), len(col_groups))
+    counts = np.bincount(rows[inside] * shape[1] + cols[inside],
+                         minlength=shape[0] * shape[1]).reshape(shape)
+    return pd.DataFrame(counts, index=pd.Index(list(row_groups), name=row["row_variable"]),
+                        columns=pd.Index(list(col_groups), name=row["col_variable"]))
+
+
+def _group_numbers(column: pd.Series, groups: dict[str, tuple[str, ...]]) -> np.ndarray:
+    """Each row's position in ``groups`` by its code, or -1 (missing, or a code in no group)."""
+    numbers, distinct = pd.factorize(column)  # a missing value is -1 here
+    if not len(distinct):
+        return numbers
+    grouped = _codes(pd.Series(distinct)).map(_group_of(groups))
+    position = pd.Index(list(groups)).get_indexer(grouped)
+    return np.where(numbers >= 0, position[numbers], -1)
 
 
 def tables_from_counts(finding: str, counts: np.ndarray, cells: pd.MultiIndex) -> np.ndarray:

@@ -327,9 +327,10 @@ def answer_rows(notebook: dict, chapter: str) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------ running chapters
-#: Asks :mod:`seto2018.charts` to build and validate every chart's spec, as a student's run
-#: does, but not to draw it (outside the book's build it draws an SVG through vl-convert): the
-#: key reads no chart, and drawing the 48 charts took about a fifth of a student's time.
+#: Asks :mod:`seto2018.charts` to build every chart's spec from the student's data, as a
+#: student's run does, but neither to draw it (outside the book's build it draws an SVG through
+#: vl-convert) nor to validate it against the schema: the key reads no chart, and drawing and
+#: validating the 48 charts took about a quarter of a student's time.
 CHARTS_UNDRAWN = {"SETO2018_DRAW_CHARTS": "0"}  # charts.DRAW_ENV (importing it costs Altair)
 
 

@@ -93,6 +93,23 @@ def test_figure_of_the_report_needs_report_published_and_synthetic(given):
         charts.figure(bar(title="T", description="d"), DATA, "c", **given)
 
 
+def test_an_undrawn_figure_is_checked_from_the_students_data_but_not_drawn(monkeypatch):
+    """The kit's kernels: a figure gives its spec (built from the data) a text stand-in, and a
+    chart with no description still fails."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    monkeypatch.delenv(charts.BOOK_ENV, raising=False)
+    monkeypatch.setenv(charts.DRAW_ENV, "0")
+    charts.enable()
+    charts.figure(bar(title="T", description="d"), DATA, "c")._ipython_display_()
+    assert shown[0] == {"text/plain": "<chart: T>"}
+    assert "<table" in shown[1].data
+    with pytest.raises(ValueError):
+        charts.figure(bar(title="T", description=""), DATA, "c")._ipython_display_()
+
+
 def test_outside_the_book_a_chart_is_an_svg_or_when_asked_is_checked_but_not_drawn(monkeypatch):
     """Jupyter, VS Code, Colab: an SVG drawn in the kernel, no network. The kit's kernels set
     SETO2018_DRAW_CHARTS=0: the chart is still built and checked, not drawn."""
