@@ -18,13 +18,27 @@ from pathlib import Path
 
 from _common import ROOT
 
+from seto2018 import toc
+
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXECUTED = re.compile(r"(\S+\.ipynb): Executing notebook")
 EXECUTED_IN = re.compile(r"(\S+\.ipynb): Executed notebook in ([0-9.]+) seconds")
 EDITED_CHAPTER = "chapters/measures.ipynb"
-#: The simulation chapter: 1,000 replications, budgeted to execute in under a minute.
-SIMULATION_CHAPTER = "chapters/how-sure-could-the-study-be.ipynb"
+
+
+def simulation_chapter(book: Path = ROOT) -> str:
+    """The chapter whose metadata ``seto2018.role`` is ``simulation`` (1,000 replications,
+    budgeted to execute in under a minute), as a path from the book's root."""
+    found = toc.chapters(book / "_toc.yml", roles=("simulation",))
+    if len(found) != 1:
+        raise RuntimeError(f"{book / '_toc.yml'}: expected one chapter with seto2018.role "
+                           f"'simulation', found {[p.name for p in found]}")
+    return found[0].relative_to(book).as_posix()
+
+
+#: The simulation chapter, found by its role.
+SIMULATION_CHAPTER = simulation_chapter()
 
 
 def copy_book(target: Path) -> Path:
@@ -68,7 +82,8 @@ def edit_one_chapter(book: Path, chapter: str = EDITED_CHAPTER) -> None:
 
 
 def chapters(book: Path) -> list[str]:
-    return sorted(path.relative_to(book).as_posix() for path in (book / "chapters").glob("*.ipynb"))
+    """The book's notebooks, as its toc lists them, as paths from its root (sorted)."""
+    return sorted(path.relative_to(book).as_posix() for path in toc.chapters(book / "_toc.yml"))
 
 
 def measure_clean_and_unchanged(book: Path) -> dict:

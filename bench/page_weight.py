@@ -149,7 +149,11 @@ def measure(site: Path, pages: list[str], stock_folder: Path) -> dict:
 if __name__ == "__main__":
     import tempfile
 
-    pages = sys.argv[1:] or ["chapters/one-victim-one-offender"]
+    from seto2018 import toc
+
+    # By default every chapter page of the toc, as `make bench` weighs them.
+    pages = sys.argv[1:] or [name for name in toc.files(ROOT / "_toc.yml")
+                             if name.startswith("chapters/")]
     with tempfile.TemporaryDirectory() as tmp:
         result = measure(ROOT / "_build" / "html", pages, Path(tmp) / "stock")
     for name, weighed in [("stock", result["stock"]), *result["book"].items()]:

@@ -4,12 +4,14 @@
 
 1. Builds a copy of the book in a temporary folder: a clean build, a rebuild with no change.
 2. Builds a stock Jupyter Book 1.x with one Altair chart, and weighs its chart page and each of
-   the book's chapter pages the same way (bench/page_weight.py).
+   the book's chapter pages the same way (bench/page_weight.py). Runs the Nu HTML Checker on
+   every page: no error from the book's own code (bench/check_html.py).
 3. Runs Lighthouse on every page of the toc, and on the stock page (bench/lighthouse.py).
 4. Edits one chapter of the copy and rebuilds: only that chapter may execute.
 5. Reads how long the last `make test` took (the Makefile writes it).
 6. Times the synthetic-data generator (bench/bench_synth.py).
 7. Times the instructor's kit for a small roster, a student's seconds (bench/bench_kit.py).
+8. Times the loader, `load("modern")` read and checked cold (bench/bench_load.py).
 
 Prints one table; exits 1 if any figure is over its budget. A figure that could not be
 measured (no `make test` run recorded yet) says so and does not fail the run.
@@ -26,8 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import bench_kit  # noqa: E402
+import bench_load  # noqa: E402
 import bench_synth  # noqa: E402
 import build_times  # noqa: E402
+import check_html  # noqa: E402
 import lighthouse  # noqa: E402
 import page_weight  # noqa: E402
 from _book import toc_files  # noqa: E402
@@ -139,6 +143,11 @@ def kit_figure() -> Figure:
                   exact=None if not result["errors"] else False)
 
 
+def load_figure() -> Figure:
+    result = bench_load.measure()
+    return Figure(result["name"], result["seconds"], result["budget"], "s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-lighthouse", action="store_true")
@@ -157,6 +166,8 @@ def main() -> int:
         chapters = [page for page in pages if page.startswith("chapters/")]
         weights = page_weight.measure(site, chapters, Path(folder) / "stock")
         figures += weight_figures(weights)
+        print("checking every page's HTML (Nu HTML Checker) ...", flush=True)
+        figures.append(check_html.figure(site))
         if not args.skip_lighthouse:
             lighthouse.ensure_installed()
             print(f"Lighthouse on {len(pages)} pages and the stock page ...", flush=True)
@@ -175,6 +186,8 @@ def main() -> int:
     if not args.skip_kit:
         print("timing the instructor's kit ...", flush=True)
         figures.append(kit_figure())
+    print("timing the loader ...", flush=True)
+    figures.append(load_figure())
     print()
     print_table(figures)
     print("\nTimes and Lighthouse performance vary with the machine's load; see README, Budgets.")

@@ -1,10 +1,14 @@
 """The book's small package: what the chapters should not repeat.
 
+- ``contract``: the data contract: every code, label, column and rule the others share.
 - ``synth``: the synthetic data generator (``generate(seed)``; ``mode="sample"`` for replications).
 - ``data``: ``load(name, path=None)`` reads a dataset and validates it.
 - ``published``: the report's published numbers, read from ``data/published/``.
 - ``charts``: the book's Altair theme and its offline renderer.
 - ``checks``: checks against the report, run on the book's own dataset only.
+- ``findings``: one test per finding, driven by ``data/published/findings.csv``.
+- ``preamble``: every chapter's first line (``from seto2018.preamble import *``).
+- ``toc``: the book's structure (``_toc.yml``) and each chapter's role.
 """
 from pathlib import Path
 

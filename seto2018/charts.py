@@ -30,6 +30,8 @@ import os
 import altair as alt
 import pandas as pd
 
+from . import tables
+
 THEME = "seto2018"
 RENDERER = "seto2018"
 #: Outside the book build: Altair's renderer that draws through vl-convert, offline.
@@ -154,8 +156,9 @@ def enable() -> None:
 
 
 def table_html(table: pd.DataFrame, *, index: bool = False) -> str:
-    """A figure's numbers as an accessible HTML table (header cells scoped, no styling noise)."""
-    return table.to_html(index=index, border=0, classes="s18-table", na_rep="–", escape=True)
+    """A figure's numbers as a plain HTML table (:func:`seto2018.tables.to_html`: valid HTML,
+    text escaped, no styling noise), every row of it, in the figures' table style."""
+    return tables.to_html(table, index=index, classes="s18-table", na_rep="–")
 
 
 class Figure:

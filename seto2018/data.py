@@ -27,6 +27,12 @@ field) mean missing. Types returned: ID and free-text columns ``string``; coded 
 ``Categorical`` with the schema's codes, in the schema's order, as categories; integer ``Int64``;
 number ``Float64``; boolean ``boolean``; date ``datetime64[ns]``; missing values ``<NA>``/``NaT``.
 
+Two kinds of check, in two parts of this module. Part 1 is generic Frictionless Table Schema
+(what the pinned ``frictionless`` also checks, re-done here for messages that name the file, line,
+column and rule). Part 2 is the book's own rules, from :mod:`seto2018.contract`:
+the contract's columns and codes, unique IDs, the study's dates, the five-report rule, and how
+cases, victims, offenders and their relationship rows fit together.
+
 A UTF-8 byte-order mark at the start of a file (Excel's "CSV UTF-8") is accepted. A file whose
 bytes no longer match the ``hash`` recorded in ``datapackage.json`` but is otherwise valid gives a
 :class:`DataWarning`, not an error, so an instructor's deliberate edit still loads.
@@ -48,69 +54,12 @@ import pandas as pd
 
 import seto2018
 
+from . import contract
+from .contract import (ACTIVELY_TRADED_FROM, CASE_RELATIONSHIPS, DATASETS, FAMILIAL, MIXED,
+                       STRUCTURES, STUDY_PERIOD)
+
 __all__ = ["DATASETS", "DataError", "DataWarning", "case_level", "default_path", "load", "validate"]
 
-#: The datasets and their tables; a table's file is ``<dataset>_<table>.csv``.
-DATASETS: dict[str, tuple[str, ...]] = {
-    "historic": ("cases", "victims"),
-    "modern": ("cases", "victims", "offenders", "relationships"),
-}
-
-#: Relationship codes that count as familial (the report's "family" rows of Table 3).
-FAMILIAL = ("nuclear_family", "extended_family")
-
-
-@dataclass(frozen=True)
-class _Column:
-    """A column the data contract (data/README.md) fixes: its type and, for coded columns, its codes."""
-
-    type: str
-    codes: tuple | None = None  # the exact set of allowed codes (any order)
-    includes: tuple | None = None  # codes the enum must contain; the generator may add others
-    unique: bool = False  # an ID column: the contract needs it unique whatever the schema says
-
-
-_GENDER = _Column("string", ("female", "male"))
-_AGE = _Column("string", ("infant_toddler", "prepubescent", "pubescent"))
-_ETHNICITY = _Column("string", includes=("white",))
-_ACTIVITY = _Column("integer", (1, 2, 3, 4))
-_ID = _Column("string")
-_KEY = _Column("string", unique=True)
-
-#: Columns each file must have, as data/README.md names and codes them. The rules below rely on them, so a
-#: schema that renames, retypes or recodes one is an error in ``datapackage.json`` itself.
-CONTRACT: dict[str, dict[str, _Column]] = {
-    "historic_cases": {
-        "case_id": _KEY,
-        "period": _Column("string", ("2002-2003", "2004-2005", "2006-2007", "2008-2009",
-                                     "2010-2011", "2012-2013")),
-        "sexual_activity": _ACTIVITY,
-    },
-    "historic_victims": {"victim_id": _KEY, "case_id": _ID, "gender": _GENDER,
-                         "age_category": _AGE},
-    "modern_cases": {
-        "case_id": _KEY,
-        "structure": _Column("string", ("one", "multiple")),
-        "date_received": _Column("date"),
-        "n_reports": _Column("integer"),
-        "actively_traded": _Column("boolean"),
-        "sexual_activity": _ACTIVITY,
-    },
-    "modern_victims": {"victim_id": _KEY, "case_id": _ID, "gender": _GENDER, "age_category": _AGE,
-                       "ethnicity": _ETHNICITY},
-    "modern_offenders": {"offender_id": _KEY, "case_id": _ID, "gender": _GENDER,
-                         "ethnicity": _ETHNICITY},
-    "modern_relationships": {
-        "case_id": _ID, "victim_id": _ID, "offender_id": _ID,
-        "relationship": _Column("string", ("nuclear_family", "extended_family", "close_proximity",
-                                           "unknown_to_child")),
-    },
-}
-
-#: data/README.md: modern cases were received in the study's three years; a case is actively traded
-#: exactly when it was seen in five reports or more.
-DATE_RECEIVED_RANGE = ("2011-07-01", "2014-06-30")
-ACTIVELY_TRADED_FROM = 5
 
 _TYPES = ("string", "integer", "number", "boolean", "date")
 _CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern", "minLength",
@@ -174,6 +123,11 @@ def _json_text(value) -> str:
     return str(value)
 
 
+# ================================================================================================
+# Part 1. Generic Table Schema checks: what any Frictionless validator checks (the descriptor, the
+# CSV, types, required, unique, enum, minimum/maximum, pattern, lengths, primary and foreign keys,
+# hash). Nothing here knows the book's files; only the messages are the book's own.
+# ================================================================================================
 # ----------------------------------------------------------------------------------- the package
 @dataclass
 class _Field:
@@ -351,29 +305,6 @@ def _read_field(spec, label: str) -> _Field:
 
 def _as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value or [])
-
-
-def _check_contract(resource: _Resource) -> None:
-    """The schema may add columns, but not rename, retype or recode the contract's (data/README.md)."""
-    fields = {f.name: f for f in resource.fields}
-    for name, column in CONTRACT.get(resource.name, {}).items():
-        where = f'resource "{resource.name}"'
-        if name not in fields:
-            raise _package_error(f'{where} has no field "{name}", which the data contract '
-                                 "(data/README.md) requires")
-        spec = fields[name]
-        if spec.type != column.type:
-            raise _package_error(f'{where}, field "{name}" has type "{spec.type}"; the data '
-                                 f'contract (data/README.md) needs "{column.type}"')
-        expected = column.codes or column.includes
-        if expected is None:
-            continue
-        enum = spec.enum or []
-        codes_ok = (set(enum) == set(expected)) if column.codes else set(expected) <= set(enum)
-        if not codes_ok:
-            wanted = "exactly" if column.codes else "at least"
-            raise _package_error(f'{where}, field "{name}" allows the codes ({_codes(enum)}); the '
-                                 f"data contract (data/README.md) needs {wanted} ({_codes(expected)})")
 
 
 # ------------------------------------------------------------------------------------ one file
@@ -709,6 +640,39 @@ def _check_reference(child: _Table, fields: list[str], parent: _Table,
                    value=values[0], more=broken.size - 1, more_where="like it")
 
 
+# ================================================================================================
+# Part 2. The book's own rules: the data contract (seto2018/contract.py, data/README.md), which no
+# Table Schema states: the contract's columns, types and codes; IDs unique whatever the schema
+# says; the study's dates and the five-report rule; every case has its people; and the shape of
+# one and multiple cases, with one relationship row for each victim-offender pair.
+# ================================================================================================
+def _check_contract(resource: _Resource) -> None:
+    """The schema may add columns, but not rename, retype or recode the contract's columns."""
+    fields = {f.name: f for f in resource.fields}
+    for column in contract.SCHEMA.get(resource.name, ()):
+        if column.optional:
+            continue
+        name, where = column.name, f'resource "{resource.name}"'
+        if name not in fields:
+            raise _package_error(f'{where} has no field "{name}", which the data contract '
+                                 "(data/README.md) requires")
+        spec = fields[name]
+        if spec.type != column.type:
+            raise _package_error(f'{where}, field "{name}" has type "{spec.type}"; the data '
+                                 f'contract (data/README.md) needs "{column.type}"')
+        expected = column.must_include or column.codes
+        if expected is None:
+            continue
+        enum = spec.enum or []
+        exact = column.must_include is None
+        codes_ok = (set(enum) == set(expected)) if exact else set(expected) <= set(enum)
+        if not codes_ok:
+            wanted = "exactly" if exact else "at least"
+            raise _package_error(f'{where}, field "{name}" allows the codes ({_codes(enum)}); the '
+                                 f"data contract (data/README.md) needs {wanted} "
+                                 f"({_codes(expected)})")
+
+
 def _check_dataset(dataset: str, tables: dict[str, _Table]) -> None:
     """The data contract's rules (data/README.md) across the dataset's files."""
     cases, victims = tables[f"{dataset}_cases"], tables[f"{dataset}_victims"]
@@ -729,8 +693,9 @@ def _check_dataset(dataset: str, tables: dict[str, _Table]) -> None:
 
 
 def _check_ids_unique(table: _Table) -> None:
-    for name, column in CONTRACT.get(table.resource.name, {}).items():
+    for column in contract.SCHEMA.get(table.resource.name, ()):
         if column.unique:
+            name = column.name
             problems = _check_unique(table.frame, [name], table.lines, 0,
                                      "IDs in this column must be unique")
             for problem in problems:
@@ -756,12 +721,12 @@ def _check_cases_columns(cases: _Table) -> None:
     _fail_first(cases, (frame["n_reports"] < 1).fillna(False).to_numpy(dtype=bool), "n_reports",
                 lambda row: f"value {_quote(frame['n_reports'][row])} is below 1 (every case was "
                             "seen in at least one report)")
-    first, last = (pd.Timestamp(day) for day in DATE_RECEIVED_RANGE)
+    first, last = (pd.Timestamp(day) for day in STUDY_PERIOD)
     received = frame["date_received"]
     outside = ((received < first) | (received > last)).to_numpy(dtype=bool)
     _fail_first(cases, outside, "date_received", lambda row: (
         f"value {_quote(received[row].date())} is outside the study period "
-        f"({DATE_RECEIVED_RANGE[0]} to {DATE_RECEIVED_RANGE[1]})"))
+        f"({STUDY_PERIOD[0]} to {STUDY_PERIOD[1]})"))
 
 
 def _fail_first(table: _Table, mask: np.ndarray, column, describe) -> None:
@@ -812,11 +777,12 @@ def _check_structure(cases: _Table, victims: _Table, offenders: _Table,
         return (f"{_count(n_victims[row], 'victim')}, {_count(n_offenders[row], 'offender')} and "
                 f"{_count(n_pairs[row], 'relationship row')}")
 
-    one = (structure == "one") & ((n_victims != 1) | (n_offenders != 1) | (n_pairs != 1))
+    one_code, multiple_code = STRUCTURES
+    one = (structure == one_code) & ((n_victims != 1) | (n_offenders != 1) | (n_pairs != 1))
     _fail_first(cases, one, "structure", lambda row: (
         f'case {_quote(ids[row])} is coded "one" but has {counts(row)} (a "one" case has '
         "exactly one victim, one offender and one relationship row)"))
-    multiple = (structure == "multiple") & (n_victims < 2) & (n_offenders < 2)
+    multiple = (structure == multiple_code) & (n_victims < 2) & (n_offenders < 2)
     _fail_first(cases, multiple, "structure", lambda row: (
         f'case {_quote(ids[row])} is coded "multiple" but has {counts(row)} (a "multiple" case '
         "has two or more victims or two or more offenders)"))
@@ -956,7 +922,7 @@ def validate(path: str | Path) -> None:
 def _single_or_mixed(people: pd.DataFrame, column: str) -> pd.Series:
     """Per case: the one value all its people share, or "mixed"."""
     by_case = people[column].astype("string").groupby(people["case_id"])
-    return by_case.first().where(by_case.nunique() == 1, "mixed")
+    return by_case.first().where(by_case.nunique() == 1, MIXED)
 
 
 def case_level(modern: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -979,8 +945,8 @@ def case_level(modern: dict[str, pd.DataFrame]) -> pd.DataFrame:
     cases["offender_gender"] = _single_or_mixed(offenders, "gender").mask(unknown)
     familial_share = pairs["relationship"].isin(FAMILIAL).groupby(pairs["case_id"]).mean()
     grouped = pd.Series(np.select([familial_share == 1, familial_share == 0],
-                                  ["familial", "non_familial"], "mixed"),
+                                  list(CASE_RELATIONSHIPS[:2]), MIXED),  # familial, non_familial
                         index=familial_share.index, dtype="string")
     own = pairs.groupby("case_id")["relationship"].first().astype("string")
-    cases["relationship"] = own.where(cases["structure"] == "one", grouped)
+    cases["relationship"] = own.where(cases["structure"] == STRUCTURES[0], grouped)
     return cases.reset_index()

@@ -335,7 +335,7 @@ class _Converter:
         self.fail(f"the role {{{name}}}`{content}` is not converted")
 
     def glue(self, content: str) -> str:
-        from myst_nb.core.variables import format_plain_text
+        from .adapters import format_glued_text
 
         # As MyST-NB's {glue:text} reads it: key, then an optional format spec after the last ":".
         key, _, fmt_spec = content.rpartition(":") if ":" in content else (content, "", "s")
@@ -344,7 +344,7 @@ class _Converter:
         if key not in self.book.glue:
             self.fail(f"{{glue:text}}`{content}`: nothing is glued as {key!r} on this page")
         try:
-            return escape(format_plain_text(self.book.glue[key], fmt_spec))
+            return escape(format_glued_text(self.book.glue[key], fmt_spec))
         except Exception as error:
             self.fail(f"{{glue:text}}`{content}` cannot be formatted: {error}")
 
@@ -507,12 +507,9 @@ def targets(env, numfig_format: Mapping[str, str]) -> dict[str, Target]:
 
 
 def _book(app, docname: str) -> Book:
-    from myst_nb.ext.glue.crossref import read_glue_cache
-
-    from . import wheel
+    from . import adapters, wheel
 
     env = app.env
-    glue = read_glue_cache(env.mystnb_config.output_folder, docname)
     source_dir = Path(env.doc2path(docname)).parent
 
     def read_include(path: str) -> str:
@@ -525,8 +522,7 @@ def _book(app, docname: str) -> Book:
         docname=docname,
         baseurl=app.config.html_baseurl,
         install_url=wheel.install_url(app.config.html_baseurl),
-        glue={key: output["data"]["text/plain"] for key, output in glue.items()
-              if "text/plain" in output.get("data", {})},
+        glue=adapters.glue_cache(env, docname),
         titles={name: title.astext() for name, title in env.titles.items()},
         targets=targets(env, numfig_format),
         citations=app.env.seto2018_citations,

@@ -9,10 +9,11 @@ The edition is chosen by the environment variable ``SETO2018_EDITION`` at build 
 ``_config.yml``); for the student's edition it
 
 - sets sphinx-exercise's ``hide_solutions``, so solution directives never reach a page or the
-  search index (the hidden cells that re-run solutions are ``remove-cell``, so never on a page);
+  search index (the cells that re-run solutions are tagged ``remove-cell``, so never on a page);
 - writes each page's downloadable source (``_sources/``) without its solutions: the notebook
-  loses its solution blocks and the hidden cell that re-runs each solution, so it still runs
-  (with :mod:`seto2018.downloads` loaded, that extension writes the sources, and converts the
+  loses its ``{solution}`` directives and every cell tagged ``solution`` (the hidden cells that
+  re-run a solution's code and glue its answers, :mod:`seto2018.toc`), so it still runs (with
+  :mod:`seto2018.downloads` loaded, that extension writes the sources, and converts the
   student's notebook, from :func:`student_notebook`, for plain Jupyter);
 - drops the Binder and Colab buttons, which would open the repository's notebook, solutions
   included;
@@ -33,13 +34,16 @@ from pathlib import Path
 
 from sphinx.errors import ConfigError
 
+from . import toc
+
 EDITION_ENV = "SETO2018_EDITION"
 EDITIONS = ("reader", "student")
 DEFAULT_EDITION = "reader"
 STUDENT_BANNER = "Student edition: exercises without solutions"
 
-# An opening fence of a solution directive: three or more backticks or colons, then {solution}.
-_SOLUTION_OPEN = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|:{3,})\{solution\}")
+# An opening fence of a solution directive: three or more backticks or colons, then {solution}
+# and the label of the exercise it solves.
+_SOLUTION_OPEN = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|:{3,})\{solution\}[ \t]*(?P<label>\S*)")
 
 
 def edition_from_env(environ=None) -> str:
@@ -53,29 +57,43 @@ def edition_from_env(environ=None) -> str:
     return name
 
 
-def strip_solutions(markdown: str, where: str = "the text") -> str:
-    """The MyST text without its ``{solution}`` directives (each block, fences included).
+def _parse_solutions(markdown: str, where: str) -> tuple[list[tuple[str, str]], str]:
+    """(each ``{solution}`` directive's (label, body), the text without them).
 
     A block ends at a fence of the same character at least as long as the opening one
     (CommonMark's rule), so the shorter code fences inside a solution do not end it. A block
     that never ends is an error naming ``where`` and the line: MyST would silently run it to the
     end of the text, and the student edition would lose everything after it.
     """
-    kept, closing, opened = [], None, 0
+    kept, solutions, body, closing, opened = [], [], [], None, 0
     for number, line in enumerate(markdown.splitlines(keepends=True), 1):
         if closing is None:
             opening = _SOLUTION_OPEN.match(line)
             if opening:
-                fence, opened = opening["fence"], number
+                fence, opened, label, body = opening["fence"], number, opening["label"], []
                 closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
             else:
                 kept.append(line)
         elif closing.match(line.rstrip("\r\n")):
             closing = None
+            solutions.append((label, "".join(body)))
+        else:
+            body.append(line)
     if closing is not None:
         raise ValueError(f"{where}, line {opened}: a {{solution}} directive is not closed "
                          "(no closing fence as long as its opening one)")
-    return re.sub(r"\n{3,}", "\n\n", "".join(kept))
+    return solutions, "".join(kept)
+
+
+def solutions(markdown: str, where: str = "the text") -> list[tuple[str, str]]:
+    """Each ``{solution}`` directive of MyST text: (the exercise's label, the body's text)."""
+    return _parse_solutions(markdown, where)[0]
+
+
+def strip_solutions(markdown: str, where: str = "the text") -> str:
+    """The MyST text without its ``{solution}`` directives (each block, fences included); an
+    unclosed one is an error naming ``where`` and the line."""
+    return re.sub(r"\n{3,}", "\n\n", _parse_solutions(markdown, where)[1])
 
 
 def _source(cell: dict) -> str:
@@ -83,26 +101,18 @@ def _source(cell: dict) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
-def _is_hidden(cell: dict) -> bool:
-    return "remove-cell" in cell.get("metadata", {}).get("tags", [])
-
-
 def student_notebook(notebook: dict, where: str = "the notebook") -> dict:
-    """A copy of the notebook for students: no solution blocks in its markdown cells, and no
-    hidden (``remove-cell``) code cell right after a cell that held a solution: that cell
-    re-runs the solution's code and glues its answers. Markdown cells left empty are dropped.
+    """A copy of the notebook for students: no ``{solution}`` directive in its markdown cells,
+    and no cell tagged ``solution`` (each re-runs a solution's code and glues its answers; see
+    :mod:`seto2018.toc`). Markdown cells left empty are dropped.
     """
     student = copy.deepcopy(notebook)
-    cells, after_solution = [], False
+    cells = []
     for index, cell in enumerate(student["cells"]):
-        if cell["cell_type"] == "code" and after_solution and _is_hidden(cell):
-            after_solution = False
+        if toc.is_solution_cell(cell):
             continue
-        after_solution = False
         if cell["cell_type"] == "markdown":
-            text = _source(cell)
-            stripped = strip_solutions(text, f"{where}, cell {index}")
-            after_solution = stripped != text
+            stripped = strip_solutions(_source(cell), f"{where}, cell {index}")
             if not stripped.strip():
                 continue
             cell["source"] = stripped

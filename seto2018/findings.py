@@ -44,7 +44,9 @@ import pandas as pd
 from scipy import stats
 
 from . import published
-from .data import FAMILIAL, case_level
+from .contract import (ACTIVITY_CODES, AGES, CASE_RELATIONSHIPS, FAMILIAL, GENDERS, MIXED,
+                       NON_FAMILIAL, PERIODS, RELATIONSHIPS)
+from .data import case_level
 from .text import p_value
 
 __all__ = ["CONTRASTS", "Comparison", "FindingNotReproduced", "Result", "TESTS", "agrees",
@@ -62,13 +64,6 @@ ALPHA = 0.05
 MODEL_OF_SUBSET = {"cases": "historic_cases", "victims": "historic_victims",
                    "one": "modern_one", "multiple": "modern_multiple"}
 
-_PERIODS = ("2002-2003", "2004-2005", "2006-2007", "2008-2009", "2010-2011", "2012-2013")
-_LEVELS = ("1", "2", "3", "4")
-_AGES = ("infant_toddler", "prepubescent", "pubescent")
-_GENDERS = ("female", "male")
-_RELATIONSHIPS = ("nuclear_family", "extended_family", "close_proximity", "unknown_to_child")
-_NON_FAMILIAL = tuple(code for code in _RELATIONSHIPS if code not in FAMILIAL)
-
 
 def _each(*codes: str) -> dict[str, tuple[str, ...]]:
     return {code: (code,) for code in codes}
@@ -78,24 +73,24 @@ def _each(*codes: str) -> dict[str, tuple[str, ...]]:
 #: ``familial`` is the one derived variable: a one-to-one case's relationship, as the report's
 #: third research question asks about it (familial or not; Table 5's two headings).
 VARIABLES: dict[tuple[str, str], tuple[str, dict[str, tuple[str, ...]]]] = {
-    ("cases", "period"): ("period", _each(*_PERIODS)),
-    ("cases", "sexual_activity"): ("sexual_activity", _each(*_LEVELS)),
-    ("victims", "period"): ("period", _each(*_PERIODS)),
-    ("victims", "age_category"): ("age_category", _each(*_AGES)),
-    ("victims", "gender"): ("gender", _each(*_GENDERS)),
-    ("one", "victim_gender"): ("victim_gender", _each(*_GENDERS)),
-    ("one", "victim_age"): ("victim_age", _each(*_AGES)),
-    ("one", "offender_gender"): ("offender_gender", _each(*_GENDERS)),
-    ("one", "sexual_activity"): ("sexual_activity", _each(*_LEVELS)),
+    ("cases", "period"): ("period", _each(*PERIODS)),
+    ("cases", "sexual_activity"): ("sexual_activity", _each(*ACTIVITY_CODES)),
+    ("victims", "period"): ("period", _each(*PERIODS)),
+    ("victims", "age_category"): ("age_category", _each(*AGES)),
+    ("victims", "gender"): ("gender", _each(*GENDERS)),
+    ("one", "victim_gender"): ("victim_gender", _each(*GENDERS)),
+    ("one", "victim_age"): ("victim_age", _each(*AGES)),
+    ("one", "offender_gender"): ("offender_gender", _each(*GENDERS)),
+    ("one", "sexual_activity"): ("sexual_activity", _each(*ACTIVITY_CODES)),
     ("one", "actively_traded"): ("actively_traded", _each("true", "false")),
-    ("one", "relationship"): ("relationship", _each(*_RELATIONSHIPS)),
-    ("one", "familial"): ("relationship", {"familial": FAMILIAL, "non_familial": _NON_FAMILIAL}),
-    ("multiple", "victim_gender"): ("victim_gender", _each(*_GENDERS, "mixed")),
-    ("multiple", "victim_age"): ("victim_age", _each(*_AGES, "mixed")),
-    ("multiple", "offender_gender"): ("offender_gender", _each(*_GENDERS, "mixed")),
-    ("multiple", "sexual_activity"): ("sexual_activity", _each(*_LEVELS)),
+    ("one", "relationship"): ("relationship", _each(*RELATIONSHIPS)),
+    ("one", "familial"): ("relationship", {"familial": FAMILIAL, "non_familial": NON_FAMILIAL}),
+    ("multiple", "victim_gender"): ("victim_gender", _each(*GENDERS, MIXED)),
+    ("multiple", "victim_age"): ("victim_age", _each(*AGES, MIXED)),
+    ("multiple", "offender_gender"): ("offender_gender", _each(*GENDERS, MIXED)),
+    ("multiple", "sexual_activity"): ("sexual_activity", _each(*ACTIVITY_CODES)),
     ("multiple", "actively_traded"): ("actively_traded", _each("true", "false")),
-    ("multiple", "relationship"): ("relationship", _each("familial", "non_familial", "mixed")),
+    ("multiple", "relationship"): ("relationship", _each(*CASE_RELATIONSHIPS)),
 }
 
 
@@ -407,10 +402,10 @@ _YOUNGER = ("infant_toddler", "prepubescent")
 #: Each finding summed up as one 2-by-2 comparison, oriented so that the direction the report
 #: describes is an odds ratio above 1. The book's choice: the report's odds ratios are lost.
 CONTRASTS = {
-    "H-F1": _Contrast("level 3 or 4: 2008-2013 vs 2002-2007", _PERIODS[3:], None, ("3", "4")),
+    "H-F1": _Contrast("level 3 or 4: 2008-2013 vs 2002-2007", PERIODS[3:], None, ("3", "4")),
     "H-F2": _Contrast("pubescent victim: 2008-2009 vs other periods", ("2008-2009",), None,
                       ("pubescent",)),
-    "H-F3": _Contrast("boy: 2004-2011 vs the first and last periods", _PERIODS[1:5], None,
+    "H-F3": _Contrast("boy: 2004-2011 vs the first and last periods", PERIODS[1:5], None,
                       ("male",)),
     "F4": _Contrast("traded: girl vs boy", ("female",), ("male",), ("true",)),
     "F5": _Contrast("traded: prepubescent vs other ages", ("prepubescent",), None, ("true",)),
@@ -607,7 +602,7 @@ def _younger_both_genders(t, rows, cols):  # F22
 
 def _mostly_male_and_girls(t, rows, cols):  # F23: most offenders male (incl. mixed), most girls
     t = np.asarray(t, dtype=float)
-    with_male = t[:, _positions(cols, ("male", "mixed"))].sum() / t.sum()
+    with_male = t[:, _positions(cols, ("male", MIXED))].sum() / t.sum()
     girls = t[rows.index("female")].sum() / t.sum()
     return with_male > 0.5 and girls > 0.5
 

@@ -20,12 +20,15 @@ student ID, so it is the same on every run, machine and Python version, differs 
 assignments, and stays below 2**53 (exact in JSON, spreadsheets show all its digits).
 
 **Answer key.** "The same code the solutions use": every computing exercise's solution shows its
-code, and the hidden cell right after it runs exactly that code (``check_solution_code`` enforces
-it) and glues the answers under names starting ``ex_``. The kit executes each chapter that reads
-the data, unchanged, as a student would run it: in a Jupyter kernel whose ``SETO2018_DATA``
-names the student's folder, every line run, asserts included. The chapters' checks against the
-report's numbers skip themselves on any dataset but the book's (:mod:`seto2018.checks`). It
-collects every ``ex_*`` value glued after a ``{solution}``.
+code, and the exercise's answer cell runs exactly that code (``check_solution_code`` enforces
+it) and glues the answers under names starting ``ex_``. An answer cell is a hidden code cell
+tagged ``remove-cell`` and ``solution`` whose metadata ``seto2018.answers`` names the exercise's
+label (:mod:`seto2018.toc`): the kit reads the label from there, not from where the cell stands.
+The kit executes each chapter whose ``seto2018.role`` is ``dataset``, unchanged, as a student
+would run it: in a Jupyter kernel whose ``SETO2018_DATA`` names the student's folder, every line
+run, asserts included. The chapters' checks against the report's numbers skip themselves on any
+dataset but the book's (:mod:`seto2018.checks`). It collects every ``ex_*`` value the answer
+cells glue.
 
 **Speed.** One kernel per core (``workers``), each answering for one student after another:
 it starts and imports the chapters' modules once, then for each student sets ``SETO2018_DATA``
@@ -42,10 +45,12 @@ from every student's answers at the end.
 
 Key columns: ``student_id, assignment, seed, chapter, exercise, answer, value, varies``.
 ``value`` is text, formatted as the book prints it: with the format its ``{glue:text}`` role
-gives it in the chapter (e.g. ``:.3f``, ``:.1%``), by the same function MyST-NB uses; a value the
-text never shows is printed as is, a float to 4 significant figures. An exercise whose hidden cell
-glues no value gets one row, answer ``printed output``, holding what its code printed. A cell
-that fails gives a row with answer ``ERROR`` and the exception, never a silent gap, and the
+gives it in the chapter (e.g. ``:.3f``, ``:.1%``), by the same function MyST-NB uses
+(:func:`seto2018.adapters.format_glued_text`); a value the text never shows is printed as is, a
+float to 4 significant figures. An exercise whose answer cell glues no value gets one row,
+answer ``printed output``, holding what its code printed. A cell that fails gives a row with
+answer ``ERROR`` and the exception (against the exercise it answers, or none), never a silent
+gap, and the
 command exits non-zero, naming the students. ``varies`` says whether the answer differs between
 the roster's students (:func:`mark_varies`): ``yes``, ``no`` (every student has the same value, as
 an answer read from a published table does: it shows nothing about copying) or ``unknown`` (fewer
@@ -67,7 +72,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import DATA_DIR, ROOT, synth
+from . import DATA_DIR, ROOT, adapters, editions, synth, toc
 from .data import DATA_VARIABLE, DataError
 
 __all__ = ["ROSTER_COLUMN", "DEFAULT_ASSIGNMENT", "KEY_COLUMNS", "KEY_FILE", "ANSWERS_DIR",
@@ -202,48 +207,71 @@ def _read_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-#: Chapters that read the book's data for their checks but whose exercises answer from the
-#: population (simulations): their answers are the same for every student, so the key skips them.
-SAME_FOR_EVERY_STUDENT = ("how-sure-could-the-study-be",)
-
-
 def data_chapters() -> list[Path]:
-    """The chapter notebooks whose code reads a dataset (``load(...)``), in the toc's order,
-    except those of :data:`SAME_FOR_EVERY_STUDENT`."""
-    order = re.findall(r"file:\s*chapters/(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    paths = [CHAPTERS / f"{stem}.ipynb" for stem in order if stem not in SAME_FOR_EVERY_STUDENT]
-    return [p for p in paths if p.exists() and any(
-        c["cell_type"] == "code" and re.search(r"\bload\(", _source(c))
-        for c in _read_notebook(p)["cells"])]
+    """The chapters the kit answers, in the toc's order: those whose metadata
+    ``seto2018.role`` is ``dataset`` (a ``simulation`` chapter reads the data for its checks, but
+    its answers come from the population, the same for every student)."""
+    return toc.chapters(roles=("dataset",))
 
 
-_SOLUTION = re.compile(r"^[`:]{3,}\{solution\}\s+(\S+)", re.M)
 _PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
+#: A glue call of an answer's name (``ex_*``): only an answer cell may make one.
+_GLUES_ANSWER = re.compile(r"""\bglue\(\s*f?["']ex_""")
+_ANSWER_CELL_RULE = (f"an answer cell is a code cell tagged {toc.HIDDEN_TAG!r} and "
+                     f"{toc.SOLUTION_TAG!r}, with metadata seto2018.answers = the label of its "
+                     "{solution} directive, and begins with the solution's ```python code")
 
 
-def _is_hidden_code(cell) -> bool:
-    return cell["cell_type"] == "code" and "remove-cell" in cell.get("metadata", {}).get("tags", [])
+def _answer_cell_problem(cell: dict) -> str | None:
+    tags = cell.get("metadata", {}).get("tags", [])
+    if cell["cell_type"] != "code":
+        return f"it is a {cell['cell_type']} cell"
+    missing = [tag for tag in (toc.HIDDEN_TAG, toc.SOLUTION_TAG) if tag not in tags]
+    return f"it lacks the tag(s) {', '.join(missing)}" if missing else None
 
 
 def check_solution_code(path: Path) -> list[str]:
-    """Problems with "the same code": every ```python block of a solution must be the start of
-    the hidden code cell right after the solution's cell. Returns one message per problem."""
+    """Problems with the exercises' answer cells, one message per problem: every solution that
+    shows ```python code has exactly one answer cell (metadata ``seto2018.answers`` = its label)
+    that begins with that code; every answer cell is hidden, tagged ``solution`` and answers a
+    solution the chapter has; every cell tagged ``solution`` says which; no other cell glues an
+    answer (an ``ex_*`` name), which the student's edition would keep."""
     cells = _read_notebook(path)["cells"]
+    shown: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown":
+            for label, body in editions.solutions(_source(cell), f"{path.name}, cell {index}"):
+                shown[label] = "\n".join(b.rstrip("\n") for b in _PYTHON_BLOCK.findall(body))
+    answering: dict[str, list[dict]] = {}
     problems = []
     for index, cell in enumerate(cells):
-        if cell["cell_type"] != "markdown" or not _SOLUTION.search(_source(cell)):
+        label = toc.answers(cell)
+        if label is None:
+            if toc.is_solution_cell(cell):
+                problems.append(f"{path.name}, cell {index} (id {cell.get('id')}): tagged "
+                                f"{toc.SOLUTION_TAG!r} but no metadata seto2018.answers names "
+                                f"its exercise ({_ANSWER_CELL_RULE})")
+            elif cell["cell_type"] == "code" and _GLUES_ANSWER.search(_source(cell)):
+                problems.append(f"{path.name}, cell {index} (id {cell.get('id')}): it glues an "
+                                f"answer (ex_*) but answers no exercise ({_ANSWER_CELL_RULE})")
             continue
-        shown = "\n".join(b.rstrip("\n") for b in _PYTHON_BLOCK.findall(_source(cell)))
-        if not shown:
-            continue
-        label = _SOLUTION.findall(_source(cell))[-1]
-        after = cells[index + 1] if index + 1 < len(cells) else None
-        if after is None or not _is_hidden_code(after):
-            problems.append(f"{path.name}, solution {label}: no hidden (remove-cell) code cell "
-                            "right after it")
-        elif not _source(after).startswith(shown):
-            problems.append(f"{path.name}, solution {label}: the hidden cell after it does not "
-                            "begin with the solution's code")
+        answering.setdefault(label, []).append(cell)
+        where = f"{path.name}, cell {index} (id {cell.get('id')}), answering {label}"
+        if label not in shown:
+            problems.append(f"{where}: no {{solution}} directive of the chapter has this label")
+        if (problem := _answer_cell_problem(cell)):
+            problems.append(f"{where}: {problem} ({_ANSWER_CELL_RULE})")
+    for label, code in shown.items():
+        found = answering.get(label, [])
+        if len(found) > 1:
+            problems.append(f"{path.name}, solution {label}: {len(found)} cells answer it "
+                            "(one cell per exercise)")
+        elif code and not found:
+            problems.append(f"{path.name}, solution {label}: it shows python code but no cell "
+                            f"answers it ({_ANSWER_CELL_RULE})")
+        elif code and not _source(found[0]).startswith(code):
+            problems.append(f"{path.name}, solution {label}: its answer cell does not begin with "
+                            "the solution's code")
     return problems
 
 
@@ -262,25 +290,14 @@ def _glue_formats(cells) -> dict[str, str]:
 
 def _format(text_plain: str, spec: str | None) -> str:
     """A glued value as the book prints it (MyST-NB's own formatter), else a plain rule."""
-    from myst_nb.core.variables import format_plain_text
     if spec:
-        return format_plain_text(text_plain, spec)
-    value = format_plain_text(text_plain, "")
+        return adapters.format_glued_text(text_plain, spec)
+    value = adapters.format_glued_text(text_plain, "")
     try:
         number = float(value)
     except ValueError:
         return value
     return value if re.fullmatch(r"-?\d+", value) else format(number, ".4g")
-
-
-def _glued(output) -> tuple[str, str] | None:
-    """(name, text/plain) of a MyST-NB glue output, else None."""
-    record = output.get("metadata", {}).get("scrapbook")
-    if output.get("output_type") != "display_data" or not record:
-        return None
-    data = output["data"]
-    text = data.get(record.get("mime_prefix", "") + "text/plain", data.get("text/plain"))
-    return record["name"], "".join(text) if isinstance(text, list) else text
 
 
 def _error_text(output) -> str:
@@ -290,34 +307,33 @@ def _error_text(output) -> str:
 def answer_rows(notebook: dict, chapter: str) -> list[dict]:
     """The answers of an executed chapter: (chapter, exercise, answer, value) rows.
 
-    Each ``ex_*`` glue belongs to the solution whose markdown cell precedes it; a failed cell's
-    error is recorded against that solution (or the chapter, before any solution).
+    Each ``ex_*`` glue belongs to the exercise its cell answers (metadata ``seto2018.answers``);
+    a failed cell's error is recorded against that exercise (or none, for a cell that answers
+    none). An ``ex_*`` glue in a cell that answers no exercise is an error.
     """
     cells = notebook["cells"]
     formats = _glue_formats(cells)
-    rows, exercise, answered = [], "", set()
+    rows, answered = [], set()
     printed: dict[str, str] = {}
-    for cell in cells:
-        if cell["cell_type"] == "markdown":
-            labels = _SOLUTION.findall(_source(cell))
-            exercise = labels[-1] if labels else exercise
-            continue
+    for index, cell in enumerate(cells):
         if cell["cell_type"] != "code":
             continue
+        exercise = toc.answers(cell) or ""
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 rows.append(dict(chapter=chapter, exercise=exercise, answer=ERROR,
                                  value=_error_text(output)))
                 answered.add(exercise)
-            glued = _glued(output)
+            glued = adapters.glued_output(output)
             if glued and glued[0].startswith("ex_"):
                 if not exercise:
-                    raise ValueError(f"{chapter}: {glued[0]} is glued before any solution")
+                    raise ValueError(f"{chapter}, cell {index}: {glued[0]} is glued in a cell "
+                                     f"that answers no exercise ({_ANSWER_CELL_RULE})")
                 name, text = glued
                 rows.append(dict(chapter=chapter, exercise=exercise, answer=name,
                                  value=_format(text, formats.get(name))))
                 answered.add(exercise)
-            if exercise and _is_hidden_code(cell) and output.get("name") == "stdout":
+            if exercise and output.get("name") == "stdout":
                 printed[exercise] = printed.get(exercise, "") + "".join(output["text"])
     for label, text in printed.items():
         if label not in answered:
@@ -728,7 +744,7 @@ def make_kit(roster: str | Path, out: str | Path, assignment: str = DEFAULT_ASSI
     chapters = data_chapters() if chapters is None else list(chapters)
     problems = [problem for path in chapters for problem in check_solution_code(path)]
     if problems:
-        raise ValueError("solutions and their hidden cells differ:\n" + "\n".join(problems))
+        raise ValueError("the exercises' answer cells:\n" + "\n".join(problems))
     out = Path(out)
     start = time.perf_counter()
     seeds = {student: student_seed(student, assignment) for student in student_ids}

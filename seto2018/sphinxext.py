@@ -13,21 +13,26 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   one command that installs the package (with the book's data) from the site, Colab, and how
   to run the chapter on a dataset of one's own;
 - lightens the theme (``light_head``): no Font Awesome (the book's own SVG icons in
-  ``static/seto2018-icons.css`` stand in), no search index on pages that do not search.
+  ``static/seto2018-icons.css`` stand in), no search index on pages that do not search;
+- writes bibliography entries as list items (:class:`CitationListTranslator`).
+
+It uses Sphinx's and docutils' public interfaces (events, ``app.add_js_file``, a translator
+class); what only a library's internals offer goes through :mod:`seto2018.adapters`.
 """
 from __future__ import annotations
 
 import hashlib
 import html
 import os
-import re
 import shutil
 from pathlib import Path
 
 import vl_convert
 from docutils import nodes
+from sphinx.errors import ExtensionError
+from sphinx.writers.html5 import HTML5Translator
 
-from . import ROOT, charts, wheel
+from . import ROOT, adapters, charts, wheel
 
 BUNDLE = "vega-bundle.js"
 STATIC = Path(__file__).parent / "static"
@@ -230,8 +235,8 @@ def _on_doctree_resolved(app, doctree, docname) -> None:
 
 
 def _is_thebe(asset) -> bool:
-    text = f"{getattr(asset, 'filename', '')} {asset.attributes.get('body', '')}"
-    return "thebe" in text.lower()
+    filename, _, attributes = adapters.asset_fields(asset)
+    return "thebe" in f"{filename} {attributes.get('body', '')}".lower()
 
 
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -239,13 +244,9 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
     # Jupyter Book 1.x adds twice to notebook pages (a console error) and which name a CDN.
     context["script_files"][:] = [s for s in context.get("script_files", []) if not _is_thebe(s)]
     context["css_files"][:] = [s for s in context.get("css_files", []) if not _is_thebe(s)]
-    body = context.get("body", "")
-    # docutils marks bibliography entries role="doc-biblioentry" inside a role="list": ARIA 1.2
-    # deprecates that role and a list must hold list items (axe-core: a critical violation).
-    context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
-    if "s18-chart" in body:
+    if "s18-chart" in context.get("body", ""):
         app.add_js_file(BUNDLE, loading_method="defer")
-    _lighten_assets(pagename, context)
+    _lighten_assets(app, pagename, context)
 
 
 # Inline scripts in the head set DOCUMENTATION_OPTIONS.pagename: this one must load before them.
@@ -254,28 +255,47 @@ KEEP_BLOCKING = ("documentation_options.js",)
 SPHINX_DESIGN = ("sphinx-design.min.css", "design-tabs.js")
 
 
-def _lighten_assets(pagename, context) -> None:
+def _lighten_assets(app, pagename, context) -> None:
     """Defer the page's scripts (they wait for the DOM anyway) so they do not hold back its first
     paint, and drop sphinx-design's assets from pages with no sphinx-design component. Not on the
-    search page: its search tools run as they load and need doctools.js before them."""
-    from sphinx.builders.html._assets import _JavaScript
+    search page: its search tools run as they load and need doctools.js before them.
 
+    The page's scripts are taken out of ``context["script_files"]`` and given back, in their
+    order, through ``app.add_js_file``, which in ``html-page-context`` adds a script to this
+    page only (Sphinx's documented way)."""
     uses_design = "sd-" in context.get("body", "")
-    scripts = []
-    for script in context.get("script_files", []):
-        filename = str(getattr(script, "filename", script) or "")
+    scripts = context["script_files"]
+    wanted = []
+    for filename, priority, attributes in map(adapters.asset_fields, scripts):
         if not uses_design and filename.endswith(SPHINX_DESIGN):
             continue
-        attributes = getattr(script, "attributes", {})
         if pagename != "search" and filename and not filename.endswith(KEEP_BLOCKING) and not (
                 {"defer", "async"} & set(attributes)):
-            script = _JavaScript(filename, priority=getattr(script, "priority", 500),
-                                 **{**attributes, "defer": "defer"})
-        scripts.append(script)
-    context["script_files"][:] = scripts
+            attributes = {**attributes, "defer": "defer"}
+        wanted.append((_added_name(filename), priority, attributes))
+    scripts.clear()
+    for filename, priority, attributes in wanted:
+        app.add_js_file(filename, priority=priority, **attributes)
+    # Sphinx adds a script once: entries that became the same (deferred) are one.
+    if len(scripts) != len({(name, priority, tuple(sorted(attributes.items())))
+                            for name, priority, attributes in wanted}):
+        raise ExtensionError(f"{pagename}: app.add_js_file no longer adds to the page's "
+                             "script_files during html-page-context (Sphinx changed?)",
+                             modname=__name__)
     if not uses_design:
         context["css_files"][:] = [css for css in context.get("css_files", [])
-                                   if not str(getattr(css, "filename", css)).endswith(SPHINX_DESIGN)]
+                                   if not adapters.asset_fields(css)[0].endswith(SPHINX_DESIGN)]
+
+
+def _added_name(filename: str) -> str | None:
+    """The name ``app.add_js_file`` takes for a script's ``filename`` as the page lists it: it
+    puts ``_static/`` before any name that is not an address. None for an inline script."""
+    if not filename or "://" in filename:
+        return filename or None
+    if not filename.startswith("_static/"):
+        raise ExtensionError(f"the script {filename!r} is not in _static/: app.add_js_file "
+                             "cannot add it back", modname=__name__)
+    return filename.removeprefix("_static/")
 
 
 def _on_config_inited(app, config) -> None:
@@ -283,20 +303,35 @@ def _on_config_inited(app, config) -> None:
     config.html_context.setdefault("default_mode", "light")
 
 
-# What the theme puts in every page's head that the book does not use: Font Awesome's script
-# (1.5 MB; it also pulls two icon fonts), and Sphinx's search index and tools, loaded for a
-# search-as-you-type the book keeps off (the search page loads its own).
-HEAVY_HEAD = re.compile(
-    r'\s*<script[^>]*\ssrc="[^"]*(?:scripts/fontawesome|searchtools|language_data|searchindex)'
-    r'\.js[^"]*"[^>]*>\s*</script>')
-
-
 def light_head(markup):
-    """The Jinja filter ``s18_light_head`` (templates/layout.html): ``markup`` without
-    ``HEAVY_HEAD``'s scripts."""
+    """The Jinja filter ``s18_light_head`` (templates/layout.html): ``markup`` without what the
+    theme puts in every page's head that the book does not use (Font Awesome's script, 1.5 MB
+    with two icon fonts; Sphinx's search index and tools, for a search-as-you-type the book keeps
+    off: the search page loads its own). See :func:`seto2018.adapters.drop_heavy_head`."""
     from markupsafe import Markup
 
-    return Markup(HEAVY_HEAD.sub("", str(markup)))
+    return Markup(adapters.drop_heavy_head(str(markup)))
+
+
+class CitationListTranslator(HTML5Translator):
+    """Sphinx's HTML translator, with bibliography entries as list items.
+
+    docutils 0.21 writes a citation as ``<div role="doc-biblioentry">`` inside a
+    ``<div role="list">``: ARIA 1.2 deprecates that role, and a list must hold list items
+    (axe-core: a critical violation). Here each entry is ``role="listitem"``, with the classes
+    (``citation-list``, ``citation``) the themes style. The theme adds its own mix-in on top
+    (pydata-sphinx-theme's ``setup_translators`` wraps whatever translator is registered).
+    """
+
+    def visit_citation(self, node):
+        if not isinstance(node.previous_sibling(), nodes.citation):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+    def depart_citation(self, node):
+        self.body.append("</div>\n")
+        if not isinstance(node.next_node(descend=False, siblings=True), nodes.citation):
+            self.body.append("</div>\n")
 
 
 def _on_config_inited_light_theme(app, config) -> None:
@@ -329,6 +364,7 @@ def setup(app):
     # downloadable notebook from it. Set in _config.yml, beside the site's and repository's
     # addresses.
     app.add_config_value("seto2018_site_branch", "", "html")
+    app.set_translator("html", CitationListTranslator)
     app.connect("builder-inited", _on_builder_inited_wheel)
     app.connect("doctree-resolved", _on_doctree_resolved)
     app.connect("config-inited", _on_config_inited)

@@ -31,39 +31,21 @@ import numpy as np
 import pandas as pd
 
 from . import DEFAULT_SEED, published
-from .data import FAMILIAL
+from .contract import (ACTIVELY_TRADED_FROM, ACTIVITY_CODES, AGES, COLUMNS, ETHNICITIES,
+                       FOREIGN_KEYS, GENDERS, MIXED, PERIODS, PRIMARY_KEYS,
+                       RELATIONSHIPS, SCHEMA, STRUCTURES, STUDY_PERIOD, TABLES, Column)
 
 __all__ = ["TABLES", "COLUMNS", "MODES", "generate", "write", "population", "study_sizes",
            "sample_counts", "datapackage"]
 
 # --------------------------------------------------------------------------------------------
-# Codes (data/README.md is the contract: do not rename)
+# Codes: the data contract's (seto2018/contract.py); the models work on text codes
 # --------------------------------------------------------------------------------------------
-PERIODS = ("2002-2003", "2004-2005", "2006-2007", "2008-2009", "2010-2011", "2012-2013")
-ACTIVITY = ("1", "2", "3", "4", "unclear")  # "unclear" becomes an empty field
-AGES = ("infant_toddler", "prepubescent", "pubescent")
-GENDERS = ("female", "male")
-RELATIONSHIPS = ("nuclear_family", "extended_family", "close_proximity", "unknown_to_child")
-ETHNICITIES = ("white", "black", "hispanic", "asian", "other")
-FIRST_DAY, LAST_DAY = np.datetime64("2011-07-01"), np.datetime64("2014-06-30")
+ACTIVITY = ACTIVITY_CODES + ("unclear",)  # "unclear" becomes an empty field
+FIRST_DAY, LAST_DAY = (np.datetime64(day) for day in STUDY_PERIOD)
 
 #: faithful: the published counts exact, every finding by construction; sample: a replication.
 MODES = ("faithful", "sample")
-
-#: File stems of one dataset, in the order they are written.
-TABLES = ("historic_cases", "historic_victims", "modern_cases", "modern_victims",
-          "modern_offenders", "modern_relationships")
-
-#: Columns of each table, in file order.
-COLUMNS = {
-    "historic_cases": ("case_id", "period", "sexual_activity", "n_reports"),
-    "historic_victims": ("victim_id", "case_id", "gender", "age_category"),
-    "modern_cases": ("case_id", "structure", "date_received", "n_reports", "actively_traded",
-                     "sexual_activity"),
-    "modern_victims": ("victim_id", "case_id", "gender", "age_category", "ethnicity"),
-    "modern_offenders": ("offender_id", "case_id", "gender", "ethnicity"),
-    "modern_relationships": ("case_id", "victim_id", "offender_id", "relationship"),
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,46 +83,42 @@ _ONE_LEVELS = {
     "actively_traded": ("false", "true"),
 }
 _MULTIPLE_LEVELS = {
-    "offender_gender": ("female", "male", "mixed", "missing"),
-    "relationship": ("non_familial", "familial", "mixed"),
-    "victim_age": AGES + ("mixed",),
-    "victim_gender": GENDERS + ("mixed",),
+    "offender_gender": GENDERS + (MIXED, "missing"),
+    "relationship": ("non_familial", "familial", MIXED),  # the rounding order, not the contract's
+    "victim_age": AGES + (MIXED,),
+    "victim_gender": GENDERS + (MIXED,),
     "sexual_activity": ACTIVITY,
     "actively_traded": ("false", "true"),
 }
 
-MODELS = {
-    "historic_cases": Model(
-        "historic_cases", {"period": PERIODS, "sexual_activity": ACTIVITY},
-        (Step("period"), Step("sexual_activity"))),
-    "historic_victims": Model(
-        "historic_victims", {"period": PERIODS, "age_category": AGES, "gender": GENDERS},
-        (Step("period"), Step("age_category"), Step("gender"))),
+def _traded(*keys: str) -> Step:
+    """Trading, added last in both modern models: within offender gender, sorted by ``keys``,
+    with its table by victim age made exact."""
+    return Step("actively_traded", held="offender_gender", keys=keys, exact=("victim_age",))
+
+
+MODELS = {model.name: model for model in (
+    Model("historic_cases", {"period": PERIODS, "sexual_activity": ACTIVITY},
+          (Step("period"), Step("sexual_activity"))),
+    Model("historic_victims", {"period": PERIODS, "age_category": AGES, "gender": GENDERS},
+          (Step("period"), Step("age_category"), Step("gender"))),
     # One victim, one offender. Held: the 59/43/14 age-by-relationship table, and the 41 female
     # offenders' relationship and trading; infants' trading made exact (only a handful traded).
-    "modern_one": Model(
-        "modern_one", _ONE_LEVELS,
-        (Step("relationship"),
-         Step("victim_age", held="relationship"),
-         Step("offender_gender", held="relationship", keys=("victim_age",)),
-         Step("victim_gender", keys=("victim_age", "relationship")),
-         Step("sexual_activity", keys=("relationship", "victim_gender")),
-         Step("actively_traded", held="offender_gender",
-              keys=("sexual_activity", "victim_gender", "victim_age", "relationship"),
-              exact=("victim_age",)))),
+    Model("modern_one", _ONE_LEVELS, (
+        Step("relationship"), Step("victim_age", held="relationship"),
+        Step("offender_gender", held="relationship", keys=("victim_age",)),
+        Step("victim_gender", keys=("victim_age", "relationship")),
+        Step("sexual_activity", keys=("relationship", "victim_gender")),
+        _traded("sexual_activity", "victim_gender", "victim_age", "relationship"))),
     # Case-level codes of multiple-relationship cases. Held: the 17 female-only offender cases'
     # relationship, age and trading; the 22 infant/toddler-only cases' trading made exact.
-    "modern_multiple": Model(
-        "modern_multiple", _MULTIPLE_LEVELS,
-        (Step("offender_gender"),
-         Step("relationship", held="offender_gender"),
-         Step("victim_age", held="offender_gender", keys=("relationship",)),
-         Step("victim_gender", keys=("offender_gender", "relationship")),
-         Step("sexual_activity", keys=("relationship", "offender_gender")),
-         Step("actively_traded", held="offender_gender",
-              keys=("victim_age", "sexual_activity", "victim_gender", "relationship"),
-              exact=("victim_age",)))),
-}
+    Model("modern_multiple", _MULTIPLE_LEVELS, (
+        Step("offender_gender"), Step("relationship", held="offender_gender"),
+        Step("victim_age", held="offender_gender", keys=("relationship",)),
+        Step("victim_gender", keys=("offender_gender", "relationship")),
+        Step("sexual_activity", keys=("relationship", "offender_gender")),
+        _traded("victim_age", "sexual_activity", "victim_gender", "relationship"))),
+)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,8 +528,9 @@ def _activity(index: np.ndarray) -> pd.array:
 def _reports(traded: np.ndarray, rng, scale: float) -> np.ndarray:
     """CyberTipline reports and CVIP reviews per series: 1-4 (mostly 1-2) when not traded; when
     traded, 5 or more with a long tail (a Lomax draw: a few series are seen hundreds of times)."""
-    quiet = rng.choice(np.arange(1, 5), size=len(traded), p=[0.6, 0.22, 0.12, 0.06])
-    busy = 5 + np.floor(scale * rng.pareto(1.6, size=len(traded))).astype(np.int64)
+    quiet = rng.choice(np.arange(1, ACTIVELY_TRADED_FROM), size=len(traded),
+                       p=[0.6, 0.22, 0.12, 0.06])
+    busy = ACTIVELY_TRADED_FROM + np.floor(scale * rng.pareto(1.6, size=len(traded))).astype(np.int64)
     return np.where(traded, busy, quiet)
 
 
@@ -771,7 +750,7 @@ def _modern_cases(one, multiple, rng) -> tuple[pd.DataFrame, np.ndarray]:
     traded = np.r_[one["actively_traded"], multiple["actively_traded"]].astype(bool)
     activity = np.r_[one["sexual_activity"], multiple["sexual_activity"]]
     n_one, n_cases = len(one["actively_traded"]), len(traded)
-    structure = np.where(np.arange(n_cases) < n_one, "one", "multiple").astype(object)
+    structure = np.where(np.arange(n_cases) < n_one, *STRUCTURES).astype(object)
     days = rng.integers(0, int((LAST_DAY - FIRST_DAY).astype(int)) + 1, size=n_cases)
     order = np.lexsort((rng.random(n_cases), days))  # IDs follow the date received; ties at random
     position = np.empty(n_cases, dtype=np.int64)
@@ -878,108 +857,25 @@ def generate(seed: int = DEFAULT_SEED, mode: str = "faithful",
 # --------------------------------------------------------------------------------------------
 # Writing a dataset: CSV files + a Frictionless data package
 # --------------------------------------------------------------------------------------------
-_ID = "An identifier only: it does not belong to any real case, child or person."
-_ACTIVITY_DOC = ("Sexual activity depicted, coded for the whole series at its highest level on the "
-                 "report's 4-point scale: 1 = nudity or erotic posing, no sexual activity; "
-                 "2 = non-penetrative sexual activity; 3 = penetrative sexual activity; "
-                 "4 = sadism or bestiality. Empty when the level was coded as unclear.")
-_AGE_DOC = ("Age category from physical development at the youngest appearance in the series: "
-            "infant_toddler, prepubescent or pubescent. Coded per victim.")
-_ETHNICITY_DOC = ("Ethnicity, coded per person: white, black, hispanic, asian or other (codes "
-                  "chosen by the book; the report names only 'white'). Empty when unknown.")
-
-
-def _field(name, type_, description, required=False, enum=None, unique=False, **limits):
+def _field(column: Column) -> dict:
+    """A column of the contract as a Table Schema field."""
     constraints = {}
-    if required:
+    if column.required:
         constraints["required"] = True
-    if unique:
+    if column.unique:
         constraints["unique"] = True
-    if enum is not None:
-        constraints["enum"] = list(enum)
-    constraints.update(limits)
-    field = {"name": name, "type": type_, "description": description}
-    if type_ == "boolean":
+    if column.codes is not None:
+        constraints["enum"] = list(column.codes)
+    constraints.update(column.limits)
+    field = {"name": column.name, "type": column.type, "description": column.description}
+    if column.type == "boolean":
         field.update(trueValues=["true"], falseValues=["false"])
-    if type_ == "date":
+    if column.type == "date":
         field["format"] = "default"
     if constraints:
         field["constraints"] = constraints
     return field
 
-
-def _fields() -> dict[str, list[dict]]:
-    historic_case = "Historic series (case) it belongs to (historic_cases.case_id)."
-    modern_case = "Modern series (case) it belongs to (modern_cases.case_id)."
-    return {
-        "historic_cases": [
-            _field("case_id", "string", "Historic series (case) ID. " + _ID, True, unique=True),
-            _field("period", "string", "Two-year period in which NCMEC first recorded the series "
-                   "(Table 1 of the report). Every historic series was actively traded.", True, PERIODS),
-            _field("sexual_activity", "integer", _ACTIVITY_DOC, enum=[1, 2, 3, 4]),
-            _field("n_reports", "integer", "Number of CyberTipline reports and CVIP case reviews "
-                   "the series was seen in (5 or more: actively traded).", True, minimum=5),
-        ],
-        "historic_victims": [
-            _field("victim_id", "string", "Identified victim ID (historic). " + _ID, True, unique=True),
-            _field("case_id", "string", historic_case, True),
-            _field("gender", "string", "Victim gender, coded per victim: female or male.", True, GENDERS),
-            _field("age_category", "string", _AGE_DOC, True, AGES),
-        ],
-        "modern_cases": [
-            _field("case_id", "string", "Modern series (case) ID, numbered in the order NCMEC "
-                   "received the cases. " + _ID, True, unique=True),
-            _field("structure", "string", "one: one victim and one offender; multiple: more than "
-                   "one victim and/or more than one offender.", True, ("one", "multiple")),
-            _field("date_received", "date", "Date NCMEC received the law enforcement submission "
-                   "(series level), 2011-07-01 to 2014-06-30.", True,
-                   minimum=str(FIRST_DAY), maximum=str(LAST_DAY)),
-            _field("n_reports", "integer", "Number of CyberTipline reports and CVIP case reviews "
-                   "the series was seen in.", True, minimum=1),
-            _field("actively_traded", "boolean", "true when the series was seen in 5 or more "
-                   "reports (NCMEC's definition of actively traded): exactly n_reports >= 5.", True),
-            _field("sexual_activity", "integer", _ACTIVITY_DOC, enum=[1, 2, 3, 4]),
-        ],
-        "modern_victims": [
-            _field("victim_id", "string", "Identified victim ID (modern). " + _ID, True, unique=True),
-            _field("case_id", "string", modern_case, True),
-            _field("gender", "string", "Victim gender, coded per victim: female or male.", True, GENDERS),
-            _field("age_category", "string", _AGE_DOC, True, AGES),
-            _field("ethnicity", "string", _ETHNICITY_DOC, enum=ETHNICITIES),
-        ],
-        "modern_offenders": [
-            _field("offender_id", "string", "Offender ID (modern): a person who produced the images "
-                   "or enticed or coerced a child to produce them. " + _ID, True, unique=True),
-            _field("case_id", "string", modern_case, True),
-            _field("gender", "string", "Offender gender, coded per offender: female or male. Empty "
-                   "when missing; a case with any such offender has missing offender gender.",
-                   enum=GENDERS),
-            _field("ethnicity", "string", _ETHNICITY_DOC + " Known for fewer than 80% of offenders, "
-                   "below the study's completeness rule, so not analysed.", enum=ETHNICITIES),
-        ],
-        "modern_relationships": [
-            _field("case_id", "string", modern_case, True),
-            _field("victim_id", "string", "Victim of the pair (modern_victims.victim_id).", True),
-            _field("offender_id", "string", "Offender of the pair (modern_offenders.offender_id).", True),
-            _field("relationship", "string", "Relationship of the offender to the victim, one row per "
-                   "victim-offender pair. Familial: nuclear_family, extended_family; non-familial: "
-                   "close_proximity, unknown_to_child (includes strangers and missing information).",
-                   True, RELATIONSHIPS),
-        ],
-    }
-
-
-_KEYS = {  # primary key, and foreign keys as (field, resource, field)
-    "historic_cases": (["case_id"], []),
-    "historic_victims": (["victim_id"], [("case_id", "historic_cases", "case_id")]),
-    "modern_cases": (["case_id"], []),
-    "modern_victims": (["victim_id"], [("case_id", "modern_cases", "case_id")]),
-    "modern_offenders": (["offender_id"], [("case_id", "modern_cases", "case_id")]),
-    "modern_relationships": (["victim_id", "offender_id"], [
-        ("case_id", "modern_cases", "case_id"),
-        ("victim_id", "modern_victims", "victim_id"),
-        ("offender_id", "modern_offenders", "offender_id")]),
-}
 
 _TITLE = "SYNTHETIC data after Seto et al. (2018): production and active trading of CSAM"
 _DESCRIPTION = (
@@ -1006,10 +902,8 @@ def datapackage(files: dict[str, bytes], seed: int | None = None,
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}, not {mode!r}")
-    fields = _fields()
     resources = []
     for name in TABLES:
-        primary, foreign = _KEYS[name]
         data = files[name]
         resources.append({
             "name": name,
@@ -1021,11 +915,11 @@ def datapackage(files: dict[str, bytes], seed: int | None = None,
             "bytes": len(data),
             "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             "schema": {
-                "fields": fields[name],
+                "fields": [_field(column) for column in SCHEMA[name]],
                 "missingValues": [""],
-                "primaryKey": primary,
+                "primaryKey": list(PRIMARY_KEYS[name]),
                 "foreignKeys": [{"fields": [f], "reference": {"resource": r, "fields": [rf]}}
-                                for f, r, rf in foreign],
+                                for f, r, rf in FOREIGN_KEYS[name]],
             },
         })
     package = {"profile": "tabular-data-package", "name": "seto2018-synthetic",

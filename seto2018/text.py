@@ -10,13 +10,26 @@ import math
 __all__ = ["p_value", "interval", "percent"]
 
 
-def p_value(p: float) -> str:
-    """``p = 0.034``, ``p = 0.41`` or ``p < 0.001``: three decimals below 0.1, two above."""
+def p_value(p: float, digits: int | None = None, *, exact: bool = False) -> str:
+    """A p-value as the book writes it, everywhere: ``p = 0.034``, ``p = 0.41``, ``p < 0.001``.
+
+    By default three decimals below 0.1, two above, and ``p < 0.001`` below that (APA style).
+    ``digits`` gives every p-value that many decimals, and the bound becomes ``10**-digits``
+    (``p = 0.0024``, ``p < 0.0001``): for p-values compared with a cut like Bonferroni's 0.0021.
+    ``exact`` writes a p-value below the bound in two significant digits (``p = 3.2e-08``) rather
+    than as a bound: for a lesson about how much a very small p-value moves.
+    """
     if not 0 <= p <= 1 or math.isnan(p):
         raise ValueError(f"a p-value lies between 0 and 1, not {p!r}")
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+    if digits is not None and digits < 1:
+        raise ValueError(f"a p-value needs at least one decimal, not digits={digits!r}")
+    bound_digits = 3 if digits is None else digits
+    bound = 10.0 ** -bound_digits
+    if p < bound:
+        return f"p = {p:.1e}" if exact else f"p < {bound:.{bound_digits}f}"
+    if digits is None:
+        digits = 3 if p < 0.1 else 2
+    return f"p = {p:.{digits}f}"
 
 
 def percent(share: float, digits: int = 1) -> str:

@@ -4,26 +4,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
+from seto2018 import toc
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def toc_files() -> list[str]:
     """Every file of _toc.yml (without suffix), in reading order, root first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+    return toc.files(ROOT / "_toc.yml")
 
 
 def cells(path: Path) -> list[dict]:

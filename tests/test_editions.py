@@ -52,14 +52,16 @@ def _cell_source(cell: dict) -> str:
 
 
 def markdown_parts(page: Path) -> list[tuple[str, str]]:
-    """A page as (kind, text) parts in order: kind is "markdown", "code" or "hidden" (a
-    `remove-cell` code cell)."""
+    """A page as (kind, text) parts in order: kind is "markdown", "code", "solution" (a cell
+    tagged `solution`) or "hidden" (another `remove-cell` code cell)."""
     if page.suffix == ".md":
         return [("markdown", page.read_text(encoding="utf-8"))]
     parts = []
     for cell in json.loads(page.read_text(encoding="utf-8"))["cells"]:
-        kind = cell["cell_type"]
-        if kind == "code" and "remove-cell" in cell.get("metadata", {}).get("tags", []):
+        kind, tags = cell["cell_type"], cell.get("metadata", {}).get("tags", [])
+        if "solution" in tags:
+            kind = "solution"
+        elif kind == "code" and "remove-cell" in tags:
             kind = "hidden"
         parts.append((kind, _cell_source(cell)))
     return parts
@@ -89,21 +91,18 @@ def split_solutions(markdown: str) -> tuple[list[str], str]:
 
 @functools.lru_cache(maxsize=None)
 def book_sources() -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
-    """(each page's solutions, each page's hidden cells that re-run a solution, all other text
-    of the book's sources)."""
+    """(each page's solutions, each page's cells tagged `solution` (they re-run a solution),
+    all other text of the book's sources)."""
     solutions, checks, other = {}, {}, []
     for page in toc_pages():
         name = page.relative_to(ROOT).as_posix()
         solutions[name], checks[name] = [], []
-        after_solution = False
         for kind, text in markdown_parts(page):
-            if kind == "hidden" and after_solution:
+            if kind == "solution":
                 checks[name].append(text)
-                after_solution = False
                 continue
             found, rest = split_solutions(text) if kind == "markdown" else ([], text)
             solutions[name] += found
-            after_solution = bool(found)
             other.append(rest)
     return solutions, checks, "\n".join(other)
 
@@ -267,15 +266,18 @@ Text after.
 
 
 def toy_notebook() -> dict:
-    def cell(kind, source, tags=()):
+    def cell(kind, source, tags=(), answers=None):
         extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
-        return {"cell_type": kind, "metadata": {"tags": list(tags)} if tags else {},
-                "source": source, **extra}
+        metadata = {"tags": list(tags)} if tags else {}
+        if answers:
+            metadata["seto2018"] = {"answers": answers}
+        return {"cell_type": kind, "metadata": metadata, "source": source, **extra}
 
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         cell("code", "from seto2018 import glue", ["remove-cell"]),
         cell("markdown", EXERCISE_PAGE),
-        cell("code", "n = 3\nassert n == 3\nglue('ex_n', n, display=False)", ["remove-cell"]),
+        cell("code", "n = 3\nassert n == 3\nglue('ex_n', n, display=False)",
+             ["remove-cell", "solution"], answers="toy-ex-count"),
         cell("markdown", "````{solution} toy-ex-count\nOnly a solution.\n````\n"),
         cell("code", "print('a visible cell after a solution stays')"),
         cell("markdown", "## Summary"),
@@ -298,14 +300,32 @@ def test_an_unclosed_solution_is_an_error_naming_the_file_and_line():
                                  "chapters/x.ipynb, cell 3")
 
 
-def test_students_notebook_drops_solutions_and_the_hidden_cells_that_rerun_them():
+def test_students_notebook_drops_solutions_and_the_cells_tagged_solution():
     student = editions.student_notebook(toy_notebook())
     sources = [_cell_source(c) for c in student["cells"]]
-    assert sources[0] == "from seto2018 import glue"  # a hidden cell not after a solution stays
+    assert sources[0] == "from seto2018 import glue"  # a hidden cell not tagged solution stays
     assert not any("ex_n" in s or "{solution}" in s for s in sources), sources
     assert "print('a visible cell after a solution stays')" in sources
     assert sources[-1] == "## Summary"
     assert len(student["cells"]) == 4  # the solution-only markdown cell is gone
+
+
+def test_the_tag_not_the_position_decides_what_the_student_loses():
+    notebook = toy_notebook()
+    answer = notebook["cells"].pop(2)  # the cell tagged solution, moved to the end
+    notebook["cells"].append(answer)
+    kept_hidden = {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "outputs": [],
+                   "execution_count": None, "source": "m = 4  # hidden, answers nothing"}
+    notebook["cells"].insert(2, kept_hidden)  # right after the solution, but not tagged
+    sources = [_cell_source(c) for c in editions.student_notebook(notebook)["cells"]]
+    assert kept_hidden["source"] in sources
+    assert not any("ex_n" in source for source in sources), sources
+
+
+def test_solutions_are_read_with_their_labels():
+    assert [label for label, _ in editions.solutions(EXERCISE_PAGE)] == ["toy-ex-count"] * 3
+    label, body = editions.solutions(EXERCISE_PAGE)[0]
+    assert body.startswith(":class: dropdown") and "print(len(cases))" in body
 
 
 def names_lost(notebook: dict, student: dict) -> set[str]:

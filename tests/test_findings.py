@@ -12,7 +12,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 
-from seto2018 import findings, published, synth
+from seto2018 import contract, findings, published, synth
 from seto2018.data import load
 
 
@@ -105,7 +105,7 @@ def test_tables_use_familial_or_not_for_a_one_to_one_relationship_outcome(data):
     f10 = findings.table("F10", data)
     girls = one[one["victim_gender"] == "female"]
     assert f10.loc["female", "familial"] == girls["relationship"].isin(
-        ["nuclear_family", "extended_family"]).sum()
+        contract.FAMILIAL).sum()
     # F6 leaves out the cases whose offender's gender is missing, as Table 3 prints them
     assert findings.table("F6", data).to_numpy().sum() == len(one) - one[
         "offender_gender"].isna().sum()

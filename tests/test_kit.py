@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import seto2018
-from seto2018 import cli, kit
+from seto2018 import cli, contract, kit, toc
 from seto2018.data import DATA_VARIABLE, DataError, default_path, load, validate
 
 ROOT = seto2018.ROOT
@@ -169,24 +169,59 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
-def test_hidden_cell_begins_with_the_solutions_code(path):
+def test_answer_cells_are_tagged_and_begin_with_the_solutions_code(path):
+    """Every exercise's answer cell: hidden, tagged `solution`, naming a label the chapter's
+    solutions have, and beginning with the solution's code. A newcomer adding an exercise reads
+    here (in the message) what the cell needs."""
     assert kit.check_solution_code(path) == []
 
 
-def test_same_code_check_catches_a_change(tmp_path):
+def changed_chapter(tmp_path: Path, change) -> list[str]:
+    """check_solution_code's problems with one-victim-one-offender after ``change(answer_cell,
+    cells)`` on the answer cell of one-ex-odds-by-hand."""
     notebook = json.loads((ROOT / "chapters" / "one-victim-one-offender.ipynb").read_text())
-    hidden = next(c for i, c in enumerate(notebook["cells"]) if kit._is_hidden_code(c)
-                  and "{solution}" in kit._source(notebook["cells"][i - 1]))
-    hidden["source"] = kit._source(hidden).replace("1.96", "1.95", 1)
+    cell = next(c for c in notebook["cells"] if toc.answers(c) == "one-ex-odds-by-hand")
+    change(cell, notebook["cells"])
     changed = tmp_path / "changed.ipynb"
     changed.write_text(json.dumps(notebook))
-    [problem] = kit.check_solution_code(changed)
+    return kit.check_solution_code(changed)
+
+
+def test_same_code_check_catches_a_change(tmp_path):
+    def edit(cell, cells):
+        cell["source"] = kit._source(cell).replace("1.96", "1.95", 1)
+    [problem] = changed_chapter(tmp_path, edit)
     assert "does not begin with the solution's code" in problem
 
 
-def test_every_data_chapter_is_answered():
-    names = {p.stem for p in kit.data_chapters()}
+@pytest.mark.parametrize("change, expected", [
+    (lambda cell, cells: cell["metadata"]["seto2018"].update(answers="one-ex-nowhere"),
+     ["answering one-ex-nowhere: no {solution} directive", "solution one-ex-odds-by-hand: it "
+      "shows python code but no cell answers it"]),
+    (lambda cell, cells: cell["metadata"]["seto2018"].clear(),
+     ["tagged 'solution' but no metadata seto2018.answers", "solution one-ex-odds-by-hand: it "
+      "shows python code but no cell answers it"]),
+    (lambda cell, cells: cell["metadata"].update(tags=["solution"]),
+     ["answering one-ex-odds-by-hand: it lacks the tag(s) remove-cell"]),
+    (lambda cell, cells: cells.append(json.loads(json.dumps(cell))),
+     ["solution one-ex-odds-by-hand: 2 cells answer it"]),
+    (lambda cell, cells: cells.append(dict(json.loads(json.dumps(cell)), metadata={})),
+     ["it glues an answer (ex_*) but answers no exercise"]),
+])
+def test_answer_cell_rules_name_the_cell_and_what_to_add(tmp_path, change, expected):
+    problems = changed_chapter(tmp_path, change)
+    assert len(problems) == len(expected), problems
+    for problem, part in zip(problems, expected):
+        assert part in problem and problem.startswith("changed.ipynb")
+    if "seto2018.answers" in problems[-1]:
+        assert "metadata seto2018.answers = the label" in problems[-1]  # the rule is stated
+
+
+def test_the_kit_answers_the_dataset_chapters_by_their_role():
+    names = [p.stem for p in kit.data_chapters()]
     assert "one-victim-one-offender" in names and "where-the-data-come-from" not in names
+    assert "how-sure-could-the-study-be" not in names  # a simulation: the same for everyone
+    assert names == [p.stem for p in toc.chapters() if toc.role(p) == "dataset"]
 
 
 # ----------------------------------------------------------------------- reading executed cells
@@ -198,29 +233,43 @@ def glue_output(name, text_plain, hidden=True):
 
 def test_answer_rows_attribute_format_and_record_errors():
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    hidden = {"tags": ["remove-cell"]}
+
+    def hidden(label):
+        return {"tags": ["remove-cell", "solution"], "seto2018": {"answers": label}}
+
     cells = [
         code(outputs=[glue_output("n_cases", "12")]),  # not an exercise answer
         md("````{solution} ex-a\n```python\nx\n```\n{glue:text}`ex_ratio:.2f` and "
            "{glue:text}`ex_share:.1%`\n````"),
-        code(metadata=hidden, outputs=[glue_output("ex_ratio", "1.23456"),
+        code(metadata=hidden("ex-a"), outputs=[glue_output("ex_ratio", "1.23456"),
                                        glue_output("ex_share", "0.25", hidden=False),
                                        glue_output("ex_unshown", "3.14159265"),
                                        glue_output("ex_label", "'p < 0.001'")]),
         md("````{solution} ex-b\n```python\nprint(1)\n```\n````"),
-        code(metadata=hidden, outputs=[nbformat.v4.new_output("stream", name="stdout",
-                                                               text="3955 0\n")]),
+        code(metadata=hidden("ex-b"), outputs=[nbformat.v4.new_output(
+            "stream", name="stdout", text="3955 0\n")]),
         md("````{solution} ex-c\n```python\n1/0\n```\n````"),
-        code(metadata=hidden, outputs=[nbformat.v4.new_output(
+        code(metadata=hidden("ex-c"), outputs=[nbformat.v4.new_output(
             "error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]),
+        # A visible cell after a solution answers nothing: its error is the chapter's.
+        code(outputs=[nbformat.v4.new_output("error", ename="KeyError", evalue="'x'",
+                                             traceback=[])]),
     ]
     rows = kit.answer_rows({"cells": cells}, "ch")
     assert [(r["exercise"], r["answer"], r["value"]) for r in rows] == [
         ("ex-a", "ex_ratio", "1.23"), ("ex-a", "ex_share", "25.0%"),
         ("ex-a", "ex_unshown", "3.142"), ("ex-a", "ex_label", "p < 0.001"),
         ("ex-c", "ERROR", "ZeroDivisionError: division by zero"),
+        ("", "ERROR", "KeyError: 'x'"),
         ("ex-b", "printed output", "3955 0"),
     ]
+
+
+def test_an_answer_glued_in_a_cell_that_answers_nothing_is_an_error():
+    cell = nbformat.v4.new_code_cell(outputs=[glue_output("ex_ratio", "1.2")])
+    with pytest.raises(ValueError, match=r"ch, cell 0: ex_ratio is glued in a cell that answers "
+                                         r"no exercise \(an answer cell is"):
+        kit.answer_rows({"cells": [cell]}, "ch")
 
 
 def test_kernel_runs_as_a_student_would_on_their_folder_and_this_package(tmp_path, monkeypatch):
@@ -278,7 +327,7 @@ def one_to_one_odds_ratio(folder: Path) -> float:
     one = (cases.loc[cases["structure"] == "one", ["case_id"]]
            .merge(victims[["case_id", "gender"]], on="case_id")
            .merge(pairs[["case_id", "relationship"]], on="case_id"))
-    familial = one["relationship"].isin(["nuclear_family", "extended_family"])
+    familial = one["relationship"].isin(contract.FAMILIAL)
     table = pd.crosstab(one["gender"], familial)
     a, b = table.loc["female", True], table.loc["female", False]
     c, d = table.loc["male", True], table.loc["male", False]
@@ -380,7 +429,8 @@ def tiny_chapter(folder: Path, log: Path) -> Path:
                                       "What is your seed?\n````"),
         nbformat.v4.new_markdown_cell(f"````{{solution}} tiny-ex\n```python\n{solution}\n```\n"
                                       "{glue:text}`ex_seed`\n````"),
-        nbformat.v4.new_code_cell(hidden, metadata={"tags": ["remove-cell"]}),
+        nbformat.v4.new_code_cell(hidden, metadata={"tags": ["remove-cell", "solution"],
+                                                     "seto2018": {"answers": "tiny-ex"}}),
     ])
     path = folder / "tiny.ipynb"
     nbformat.write(notebook, path)

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from seto2018 import published
+from seto2018 import contract, published
 
 FINDING_IDS = (["H-F1", "H-F2", "H-F3"] + [f"F{k}" for k in range(4, 25)] + ["S1", "S2", "P1"])
 
@@ -151,7 +151,7 @@ def test_targets_name_a_known_finding():
     # F11: the familial one-to-one cases by victim age, as the book chose them
     one = targets[targets["model"] == "modern_one"]
     familial = one[(one["finding"] == "F11")
-                   & one["col_level"].isin(["nuclear_family", "extended_family"])]
+                   & one["col_level"].isin(contract.FAMILIAL)]
     assert familial.groupby("row_level")["count"].sum().to_dict() == {
         "infant_toddler": 66, "prepubescent": 277, "pubescent": 171}
 

@@ -23,3 +23,19 @@ def test_interval_and_percent():
     assert percent(0.1234) == "12.3%"
     with pytest.raises(ValueError, match="above"):
         interval(2, 1)
+
+
+@pytest.mark.parametrize("p, options, shown", [
+    (0.00243, dict(digits=4), "p = 0.0024"),
+    (3e-5, dict(digits=4), "p < 0.0001"),
+    (0.41, dict(digits=4), "p = 0.4100"),
+    (3.2e-8, dict(exact=True), "p = 3.2e-08"),
+    (0.034, dict(exact=True), "p = 0.034"),
+])
+def test_p_value_options(p, options, shown):
+    assert p_value(p, **options) == shown
+
+
+def test_p_value_needs_a_decimal():
+    with pytest.raises(ValueError, match="digits=0"):
+        p_value(0.5, 0)
