@@ -32,8 +32,6 @@ import os
 import re
 from pathlib import Path
 
-from sphinx.errors import ConfigError
-
 from . import toc
 
 EDITION_ENV = "SETO2018_EDITION"
@@ -51,6 +49,10 @@ def edition_from_env(environ=None) -> str:
     environ = os.environ if environ is None else environ
     name = environ.get(EDITION_ENV, "").strip() or DEFAULT_EDITION
     if name not in EDITIONS:
+        # Sphinx is imported here, not at the top: the kit (kit.py) reads solutions through this
+        # module where the package is installed without Sphinx (a student's or instructor's wheel).
+        from sphinx.errors import ConfigError
+
         raise ConfigError(
             f"{EDITION_ENV}={name!r} is not an edition of this book: use "
             + " or ".join(repr(e) for e in EDITIONS) + f" (unset means {DEFAULT_EDITION!r})")

@@ -122,6 +122,15 @@ def family() -> list[str]:
     return list(frame[frame["test"].notna() & frame["figure"].notna()].index)
 
 
+def _contrast(finding: str):
+    """The finding's contrast, or an error that says where to add it."""
+    if finding not in CONTRASTS:
+        raise LookupError(f"finding {finding}: no contrast in seto2018/findings.py's CONTRASTS; add "
+                       "one for every tested finding of data/published/findings.csv "
+                       "(CONTRIBUTING.md, \"Adding a finding\")")
+    return CONTRASTS[finding]
+
+
 def _row(finding: str) -> dict:
     """The finding's row of findings.csv, as a dict (read once: the simulation calls this
     tens of thousands of times)."""
@@ -478,7 +487,7 @@ def _positions(names, chosen) -> np.ndarray:
 
 def two_by_two(finding: str, counts) -> np.ndarray:
     """The finding's comparison as a 2-by-2 table of counts (not for a slope)."""
-    contrast = CONTRASTS[finding]
+    contrast = _contrast(finding)
     rows, cols = (list(side[1]) for side in _sides(finding))
     counts = np.asarray(counts, dtype=float)
     group = _positions(rows, contrast.group)
@@ -498,7 +507,7 @@ def sample_odds_ratio(cells: np.ndarray) -> float:
 
 def odds_ratio_per_level(finding: str, counts) -> tuple[float, float, float]:
     """A slope finding's odds ratio per level and its Wald 95% interval."""
-    contrast = CONTRASTS[finding]
+    contrast = _contrast(finding)
     cols = list(_sides(finding)[1][1])
     counts = np.asarray(counts, dtype=float)
     yes = _positions(cols, contrast.yes)
@@ -512,7 +521,7 @@ def odds_ratio_per_level(finding: str, counts) -> tuple[float, float, float]:
 
 def compare(finding: str, counts) -> Comparison:
     """The finding's odds ratio with its 95% interval, from its table of counts."""
-    contrast = CONTRASTS[finding]
+    contrast = _contrast(finding)
     if contrast.group == _PER_LEVEL:
         estimate, low, high = odds_ratio_per_level(finding, counts)
         return Comparison(finding, contrast.label, None, estimate, low, high, "Wald")
@@ -649,6 +658,10 @@ DIRECTIONS = {
 def direction_holds(finding: str, counts) -> bool:
     """Does the table show the direction the report describes?"""
     rows, cols = (list(side[1]) for side in _sides(finding))
+    if finding not in DIRECTIONS:
+        raise LookupError(f"finding {finding}: no direction in seto2018/findings.py's DIRECTIONS; add "
+                       "one for every tested finding of data/published/findings.csv "
+                       "(CONTRIBUTING.md, \"Adding a finding\")")
     return bool(DIRECTIONS[finding](np.asarray(counts, dtype=float), rows, cols))
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import vl_convert
 from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from . import ROOT, adapters, charts, wheel
@@ -232,6 +233,11 @@ def _on_doctree_resolved(app, doctree, docname) -> None:
             section.insert(paragraphs[0] + 1 if paragraphs else len(section.children),
                            run_box(app, docname))
             return
+    # The build runs with warnings as errors: a chapter without the section fails it, loudly.
+    logging.getLogger(__name__).warning(
+        f"{docname}: no \"{RUN_HEADING}\" section, so the \"Run this chapter\" box has nowhere "
+        "to go; every chapter has one (CONTRIBUTING.md, \"Adding a chapter\")",
+        location=docname)
 
 
 def _is_thebe(asset) -> bool:

@@ -339,6 +339,11 @@ def _ethnicity_counts(variable: str) -> np.ndarray:
     rows = published.targets()
     rows = rows[(rows["model"] == "modern_one") & (rows["row_variable"] == variable)]
     counts = dict(zip(rows["row_level"], rows["count"].astype(int)))
+    absent = [code for code in ETHNICITIES + ("missing",) if code not in counts]
+    if absent:
+        raise LookupError(f"data/published/targets.csv: no count of {variable} for the code(s) "
+                       f"{', '.join(absent)} (model modern_one, finding P1); every code of "
+                       "contract.ETHNICITIES needs one (CONTRIBUTING.md, \"Adding a code\")")
     return np.array([counts[e] for e in ETHNICITIES + ("missing",)])
 
 

@@ -294,3 +294,13 @@ def test_an_unknown_finding_names_the_file():
         findings.run("F99", np.ones((2, 2)))
     with pytest.raises(KeyError, match="P1"):  # P1 has no test
         findings.run("P1", np.ones((2, 2)))
+
+
+def test_a_finding_without_contrast_or_direction_says_where_to_add_it(data, monkeypatch):
+    counts = findings.table("F5", data)
+    monkeypatch.delitem(findings.CONTRASTS, "F5")
+    with pytest.raises(LookupError, match="F5: no contrast in seto2018/findings.py's CONTRASTS"):
+        findings.compare("F5", counts)
+    monkeypatch.delitem(findings.DIRECTIONS, "F5")
+    with pytest.raises(LookupError, match="F5: no direction in seto2018/findings.py's DIRECTIONS"):
+        findings.direction_holds("F5", counts)

@@ -518,3 +518,9 @@ def test_cli_writes_a_dataset(tmp_path):
         assert (tmp_path / f"{name}.csv").read_bytes() == (fresh / f"{name}.csv").read_bytes()
     with pytest.raises(SystemExit):
         cli.main(["data", "--seed", "x"])
+
+
+def test_a_code_without_its_count_says_which_file_and_code(monkeypatch):
+    monkeypatch.setattr(synth, "ETHNICITIES", synth.ETHNICITIES + ("new_code",))
+    with pytest.raises(LookupError, match="targets.csv: no count of .* new_code"):
+        synth._ethnicity_counts("victim_ethnicity")

@@ -1,6 +1,8 @@
 """The book's package as a wheel: it carries the book's data, the same bytes as data/."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -46,3 +48,21 @@ def test_the_install_address_is_the_sites():
     assert url == f"https://example.org/book/wheel/{wheel.wheel_name()}"
     with pytest.raises(ValueError, match="html.baseurl"):
         wheel.install_url("")
+
+
+def test_what_a_student_runs_imports_without_the_books_build_tools():
+    """The wheel installs the package without Sphinx, MyST, PyYAML or Jupyter's client: the
+    chapters' modules and the command line must import without them."""
+    blocked = ["sphinx", "docutils", "myst_nb", "myst_parser", "yaml", "jupyter_client",
+               "jupyter_book", "nbformat"]
+    code = ("import sys\n"
+            "class NotInstalled:  # as if these were not installed\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            f"        if name.split('.')[0] in {blocked!r}:\n"
+            "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+            "sys.meta_path.insert(0, NotInstalled())\n"
+            "import seto2018.preamble, seto2018.cli, seto2018.kit, seto2018.editions, seto2018.toc\n"
+            "seto2018.cli.main(['--help'])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert "usage" in done.stdout and done.returncode == 0, done.stderr[-2000:]
