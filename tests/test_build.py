@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
 
-def notebook(*sources: str) -> dict:
-    title = {"id": "title", "cell_type": "markdown", "metadata": {}, "source": "# A page"}
+def notebook(*sources: str, setting_up: bool = True) -> dict:
+    text = "# A page\n\n## Setting up\n\nThe code below." if setting_up else "# A page"
+    title = {"id": "title", "cell_type": "markdown", "metadata": {}, "source": text}
     return {
         "cells": [title] + [{"id": f"cell-{i}", "cell_type": "code", "metadata": {}, "source": s,
                              "outputs": [], "execution_count": None} for i, s in enumerate(sources)],
@@ -62,6 +63,15 @@ def test_a_missing_reference_fails_the_build(tmp_path):
     result = build(book)
     assert result.returncode != 0
     assert "a-label-that-does-not-exist" in result.stdout + result.stderr
+
+
+def test_a_chapter_without_setting_up_fails_the_build_naming_it(tmp_path):
+    """The "Run this chapter" box goes under "Setting up": without it, no silent omission."""
+    book = tiny_book(tmp_path, notebook("x = 1", setting_up=False))
+    done = build(book)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, "a chapter without a Setting up section built"
+    assert "chapters/page" in output and 'no "Setting up" section' in output, output[-3000:]
 
 
 def test_a_clean_tiny_book_builds(tmp_path):
