@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from . import toc
+
 DAGGER = "†"
 BOOK_DATA_NOTE = (
     "*Numbers marked † in this notebook's text are those of the book's dataset, copied when the "
@@ -399,14 +401,9 @@ def convert_markdown(text: str, book: Book, where: str = "the text") -> str:
 
 # --- the notebook ----------------------------------------------------------------------------
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return source if isinstance(source, str) else "".join(source)
-
-
 def is_install_cell(cell: dict) -> bool:
     """A chapter's own cell that installs the book's package when it is missing."""
-    source = _source(cell)
+    source = toc.source(cell)
     return (cell["cell_type"] == "code" and re.search(r"find_spec\(\s*['\"]seto2018['\"]", source)
             is not None and re.search(r"\bpip\b|install", source) is not None)
 
@@ -430,7 +427,7 @@ def download_notebook(notebook: dict, book: Book, where: str = "the notebook") -
             continue  # replaced by the install cell below
         if cell["cell_type"] == "markdown":
             converter = _Converter(book, label)
-            cell["source"] = converter.markdown(_source(cell)).strip("\n")
+            cell["source"] = converter.markdown(toc.source(cell)).strip("\n")
             glued += converter.glued
             if not cell["source"].strip():
                 continue
@@ -453,7 +450,7 @@ def _add_note(cells: list[dict]) -> None:
     after it when that cell starts with no title)."""
     first = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), None)
     if first is not None:
-        lines = _source(cells[first]).split("\n")
+        lines = toc.source(cells[first]).split("\n")
         if lines[0].startswith("# "):
             rest = "\n".join(lines[1:]).strip("\n")
             cells[first]["source"] = lines[0] + "\n\n" + BOOK_DATA_NOTE + ("\n\n" + rest if rest else "")

@@ -98,11 +98,6 @@ def strip_solutions(markdown: str, where: str = "the text") -> str:
     return re.sub(r"\n{3,}", "\n\n", _parse_solutions(markdown, where)[1])
 
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return source if isinstance(source, str) else "".join(source)
-
-
 def student_notebook(notebook: dict, where: str = "the notebook") -> dict:
     """A copy of the notebook for students: no ``{solution}`` directive in its markdown cells,
     and no cell tagged ``solution`` (each re-runs a solution's code and glues its answers; see
@@ -114,7 +109,7 @@ def student_notebook(notebook: dict, where: str = "the notebook") -> dict:
         if toc.is_solution_cell(cell):
             continue
         if cell["cell_type"] == "markdown":
-            stripped = strip_solutions(_source(cell), f"{where}, cell {index}")
+            stripped = strip_solutions(toc.source(cell), f"{where}, cell {index}")
             if not stripped.strip():
                 continue
             cell["source"] = stripped

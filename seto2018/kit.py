@@ -198,11 +198,6 @@ def write_datasets(student_ids: list[str], out: str | Path, assignment: str) -> 
 
 
 # ------------------------------------------------------------------------ the chapters' solutions
-def _source(cell) -> str:
-    source = cell["source"]
-    return source if isinstance(source, str) else "".join(source)
-
-
 def _read_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -240,7 +235,7 @@ def check_solution_code(path: Path) -> list[str]:
     shown: dict[str, str] = {}
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "markdown":
-            for label, body in editions.solutions(_source(cell), f"{path.name}, cell {index}"):
+            for label, body in editions.solutions(toc.source(cell), f"{path.name}, cell {index}"):
                 shown[label] = "\n".join(b.rstrip("\n") for b in _PYTHON_BLOCK.findall(body))
     answering: dict[str, list[dict]] = {}
     problems = []
@@ -251,7 +246,7 @@ def check_solution_code(path: Path) -> list[str]:
                 problems.append(f"{path.name}, cell {index} (id {cell.get('id')}): tagged "
                                 f"{toc.SOLUTION_TAG!r} but no metadata seto2018.answers names "
                                 f"its exercise ({_ANSWER_CELL_RULE})")
-            elif cell["cell_type"] == "code" and _GLUES_ANSWER.search(_source(cell)):
+            elif cell["cell_type"] == "code" and _GLUES_ANSWER.search(toc.source(cell)):
                 problems.append(f"{path.name}, cell {index} (id {cell.get('id')}): it glues an "
                                 f"answer (ex_*) but answers no exercise ({_ANSWER_CELL_RULE})")
             continue
@@ -269,7 +264,7 @@ def check_solution_code(path: Path) -> list[str]:
         elif code and not found:
             problems.append(f"{path.name}, solution {label}: it shows python code but no cell "
                             f"answers it ({_ANSWER_CELL_RULE})")
-        elif code and not _source(found[0]).startswith(code):
+        elif code and not toc.source(found[0]).startswith(code):
             problems.append(f"{path.name}, solution {label}: its answer cell does not begin with "
                             "the solution's code")
     return problems
@@ -283,7 +278,7 @@ def _glue_formats(cells) -> dict[str, str]:
     formats: dict[str, str] = {}
     for cell in cells:
         if cell["cell_type"] == "markdown":
-            for name, spec in _GLUE_ROLE.findall(_source(cell)):
+            for name, spec in _GLUE_ROLE.findall(toc.source(cell)):
                 formats.setdefault(name, spec)
     return formats
 
@@ -376,7 +371,7 @@ def _imported_modules(texts: list[str]) -> list[str]:
             if cell["cell_type"] != "code":
                 continue
             try:
-                tree = ast.parse(_source(cell))
+                tree = ast.parse(toc.source(cell))
             except SyntaxError:  # IPython syntax (a magic): the chapter runs it as it is
                 continue
             for node in tree.body:
@@ -520,9 +515,9 @@ class _Kernel:
         for cell in notebook["cells"]:
             if stop.is_set():
                 raise _Stopped
-            if (cell["cell_type"] == "code" and _source(cell).strip()
+            if (cell["cell_type"] == "code" and toc.source(cell).strip()
                     and "skip-execution" not in cell.get("metadata", {}).get("tags", [])):
-                cell["outputs"] = self.outputs(_source(cell))
+                cell["outputs"] = self.outputs(toc.source(cell))
 
     def answer(self, chapters: list[Path], texts: list[str], folder: Path,
                stop: threading.Event) -> tuple[list[dict], bool]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import ROOT
 
-__all__ = ["TOC_FILE", "ROLES", "SOLUTION_TAG", "HIDDEN_TAG", "Part", "files", "parts",
+__all__ = ["TOC_FILE", "ROLES", "SOLUTION_TAG", "HIDDEN_TAG", "Part", "files", "parts", "source",
            "chapters", "role", "answers", "is_solution_cell"]
 
 TOC_FILE = ROOT / "_toc.yml"
@@ -119,6 +119,12 @@ def role(notebook: Path | dict, where: str | None = None) -> str:
 
 
 # ------------------------------------------------------------------------ exercises' answer cells
+def source(cell: dict) -> str:
+    """A cell's source as one string (a notebook stores it as a string or a list of lines)."""
+    text = cell.get("source", "")
+    return text if isinstance(text, str) else "".join(text)
+
+
 def answers(cell: dict) -> str | None:
     """The exercise label a cell answers (its metadata ``seto2018.answers``), else None."""
     label = cell.get("metadata", {}).get("seto2018", {}).get("answers")

@@ -189,7 +189,7 @@ def changed_chapter(tmp_path: Path, change) -> list[str]:
 
 def test_same_code_check_catches_a_change(tmp_path):
     def edit(cell, cells):
-        cell["source"] = kit._source(cell).replace("1.96", "1.95", 1)
+        cell["source"] = toc.source(cell).replace("1.96", "1.95", 1)
     [problem] = changed_chapter(tmp_path, edit)
     assert "does not begin with the solution's code" in problem
 
