@@ -30,6 +30,23 @@ CDN_URLS = re.compile(r"https://cdn\.jsdelivr\.net/npm/[^\"'\s]+")
 CHARTS = ".s18-chart, .cell_output [id^='altair-viz-']"
 
 
+MATH = re.compile(r"<math\b.*?</math>", re.S)
+
+
+def math_cost(site: Path, pages: list[str]) -> dict:
+    """What formulas cost each page: its ``<math>`` elements (MathML written at build time,
+    seto2018/mathml.py) and the gzip bytes of its HTML with them less without them. Formulas
+    need no script, stylesheet or font of their own, so this is all they add to a first visit."""
+    costs = {}
+    for page in pages:
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        stripped = MATH.sub("", html)
+        costs[page] = {"formulas": len(MATH.findall(html)),
+                       "bytes": _transfer_size(html.encode(), "text/html")
+                       - _transfer_size(stripped.encode(), "text/html")}
+    return costs
+
+
 def cdn_file(url: str) -> Path:
     """The npm file the CDN sends for ``url`` (its package's `jsdelivr` entry point)."""
     match = CDN.match(url)
@@ -156,6 +173,8 @@ if __name__ == "__main__":
                              if name.startswith("chapters/")]
     with tempfile.TemporaryDirectory() as tmp:
         result = measure(ROOT / "_build" / "html", pages, Path(tmp) / "stock")
+    for page, cost in math_cost(ROOT / "_build" / "html", pages).items():
+        print(f"{page}: {cost['formulas']} formulas, {cost['bytes'] / 1024:.1f} KB of MathML (gzip)")
     for name, weighed in [("stock", result["stock"]), *result["book"].items()]:
         print(f"{name}: {weighed['bytes'] / 1024:.1f} KB, {weighed['charts']} charts")
         for url, size in weighed["responses"][:12]:

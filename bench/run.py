@@ -40,6 +40,9 @@ from _common import ROOT, Figure, print_table, serve  # noqa: E402
 MAKE_TEST_RECORD = ROOT / "_build" / "make-test.seconds"
 BUDGET_CLEAN, BUDGET_UNCHANGED, BUDGET_TEST = 120.0, 15.0, 600.0
 BUDGET_SIMULATION = 60.0  # its 1,000 replications, in the build: under a minute
+# What formulas may add to a page (gzip): about what a MathML converter's script would (temml,
+# about 4 KB), twice over. MathML written at build time needs no script or font of its own.
+BUDGET_MATH_KB = 8.0
 
 
 def _kb(n_bytes: float) -> float:
@@ -86,6 +89,18 @@ def weight_figures(weights: dict) -> list[Figure]:
         stock=f"{stock:,.1f} KB (one chart)",
         note=f"{heaviest} ({weights['book'][heaviest]['charts']} charts); lightest {lightest} "
              f"{book[lightest]:,.1f} KB; budget = half the stock page")]
+
+
+def math_figure(costs: dict) -> Figure:
+    """What formulas cost the page they cost most, and how many formulas pages show."""
+    heaviest = max(costs, key=lambda page: costs[page]["bytes"])
+    shown = sum(cost["formulas"] for cost in costs.values())
+    return Figure(
+        "formulas' cost, heaviest page (MathML, gzip)", _kb(costs[heaviest]["bytes"]),
+        BUDGET_MATH_KB, "KB",
+        note=f"{heaviest}: {costs[heaviest]['formulas']} formulas; {shown} formulas on "
+             f"{sum(1 for c in costs.values() if c['formulas'])} pages; no script, "
+             "stylesheet or font fetched for them")
 
 
 def stock_site_for_lighthouse(stock_page: Path) -> Path:
@@ -166,6 +181,7 @@ def main() -> int:
         chapters = [page for page in pages if page.startswith("chapters/")]
         weights = page_weight.measure(site, chapters, Path(folder) / "stock")
         figures += weight_figures(weights)
+        figures.append(math_figure(page_weight.math_cost(site, chapters)))
         print("checking every page's HTML (Nu HTML Checker) ...", flush=True)
         figures.append(check_html.figure(site))
         if not args.skip_lighthouse:

@@ -12,7 +12,12 @@ notebook that reads as prose in any of them:
 - ``{term}`` becomes its text, ``{doc}`` a link to the page on the site, ``{ref}`` and
   ``{numref}`` the number or title the page shows (a link when the target is on another page,
   a section of the same notebook's title in italics),
-  ``{cite:p}`` and ``{cite:t}`` "(Seto et al., 2018)" and "Seto et al. (2018)";
+  ``{cite:p}`` and ``{cite:t}`` "(Seto et al., 2018)" and "Seto et al. (2018)", ``{eq}`` the
+  equation's number as the page shows it, "(4.2)";
+- a labelled equation (``$$`` closed by ``$$ (label)``) gets its number as a ``\tag``, which
+  Jupyter's and Colab's math renderers show; other formulas stay as they are;
+- a ``{dropdown}`` (a check of understanding's answer) becomes an HTML ``<details>``: one click
+  away in Jupyter and Colab too;
 - ``{include}`` becomes the included file's text (converted too); ``{exercise}`` a heading
   "Exercise <n>: <title>" and its text; ``{solution}`` (the reader's edition only) a heading
   and a blockquote; an admonition a blockquote under its bold title; ``(label)=`` lines go;
@@ -102,6 +107,7 @@ class Book:
     titles: Mapping[str, str] = field(default_factory=dict)    # docname -> title
     targets: Mapping[str, Target] = field(default_factory=dict)  # label -> target
     citations: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (authors, year)
+    equations: Mapping[str, Target] = field(default_factory=dict)  # label -> target, number "4.2"
     numfig_format: Mapping[str, str] = field(default_factory=lambda: {"exercise": "Exercise %s"})
     read_include: Callable[[str], str] | None = None  # a path relative to the page -> its text
 
@@ -145,6 +151,7 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*
 _DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w:.+-]*)\}\s*(?P<argument>.*)$")
 _TARGET_LINE = re.compile(r"^[ \t]{0,3}\([^()\s]+\)=[ \t]*$")
 _OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):(?:[ \t]+(?P<value>.*))?$")
+_EQUATION_END = re.compile(r"^(?P<indent>[ \t]*)\$\$[ \t]*\((?P<label>[^()\s]+)\)[ \t]*$")
 
 
 class _Converter:
@@ -187,7 +194,12 @@ class _Converter:
                     out.append("\n".join(lines[index:end + 1]))
                 index = end + 1
                 continue
-            if _TARGET_LINE.match(line) or line.lstrip().startswith("%") or line.strip() == "+++":
+            equation_end = _EQUATION_END.match(line)
+            if equation_end:  # "$$ (label)": the number as a tag inside the formula
+                number = self.equation(equation_end["label"]).number
+                paragraph += [f"{equation_end['indent']}\\tag{{{number}}}",
+                              f"{equation_end['indent']}$$"]
+            elif _TARGET_LINE.match(line) or line.lstrip().startswith("%") or line.strip() == "+++":
                 flush()  # a label target, a MyST comment or a block break: nothing to show
             else:
                 paragraph.append(line)
@@ -218,6 +230,10 @@ class _Converter:
             inner = self.markdown(content).strip()
             text = f"**{self.inline(title)}**" + (f"\n\n{inner}" if inner else "")
             return blockquote(text)
+        if name == "dropdown":  # an answer one click away, as on the page
+            summary = self.inline(argument) if argument else "Show"
+            return (f"<details>\n<summary>{summary}</summary>\n\n"
+                    f"{self.markdown(content).strip()}\n\n</details>")
         if name in CODE_DIRECTIVES:
             return f"```{argument}\n{content}\n```" if content else ""
         if name == "math":
@@ -334,7 +350,20 @@ class _Converter:
             return ", ".join(f"{authors} ({year})" for authors, year in cited)
         if name == "math":
             return f"${content}$"
+        if name == "eq":
+            shown, label = _explicit(content)
+            target = self.equation(label)
+            text = shown or f"({target.number})"
+            if target.docname == book.docname:
+                return escape(text)
+            return f"[{escape(text)}]({book.page_url(target.docname, target.anchor)})"
         self.fail(f"the role {{{name}}}`{content}` is not converted")
+
+    def equation(self, label: str) -> Target:
+        target = self.book.equations.get(label)
+        if target is None or not target.number:
+            self.fail(f"the equation label {label!r} is not a numbered equation of the book")
+        return target
 
     def glue(self, content: str) -> str:
         from .adapters import format_glued_text
@@ -503,6 +532,20 @@ def targets(env, numfig_format: Mapping[str, str]) -> dict[str, Target]:
     return found
 
 
+def equations(env) -> dict[str, Target]:
+    """Every labelled equation's page, anchor and number as the page shows it: "4.2" when
+    equations are numbered by chapter (``math_numfig``), as Sphinx's math domain numbers them."""
+    from docutils.nodes import make_id
+
+    found = {}
+    for label, (docname, number) in env.get_domain("math").equations.items():
+        anchor = make_id(f"equation-{label}")
+        numbers = env.toc_fignumbers.get(docname, {}).get("displaymath", {}).get(anchor)
+        shown = ".".join(map(str, numbers)) if numbers and env.config.math_numfig else str(number)
+        found[label] = Target(docname, anchor, f"({shown})", shown, "equation")
+    return found
+
+
 def _book(app, docname: str) -> Book:
     from . import adapters, wheel
 
@@ -523,6 +566,7 @@ def _book(app, docname: str) -> Book:
         titles={name: title.astext() for name, title in env.titles.items()},
         targets=targets(env, numfig_format),
         citations=app.env.seto2018_citations,
+        equations=equations(env),
         numfig_format=numfig_format,
         read_include=read_include,
     )

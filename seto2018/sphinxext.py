@@ -14,7 +14,9 @@ Listed in ``_config.yml`` under ``sphinx.extra_extensions``. It
   to run the chapter on a dataset of one's own;
 - lightens the theme (``light_head``): no Font Awesome (the book's own SVG icons in
   ``static/seto2018-icons.css`` stand in), no search index on pages that do not search;
-- writes bibliography entries as list items (:class:`CitationListTranslator`).
+- writes bibliography entries as list items (:class:`CitationListTranslator`);
+- gives each "Method: ..." box's label its title (:func:`title_method_boxes`), so that
+  `` {ref}`method-chi-square` `` shows the method's name as a section's label would.
 
 It uses Sphinx's and docutils' public interfaces (events, ``app.add_js_file``, a translator
 class); what only a library's internals offer goes through :mod:`seto2018.adapters`.
@@ -221,6 +223,28 @@ def run_box(app, docname: str) -> nodes.admonition:
     return box
 
 
+#: The class of a "Method: <name>" box (CONTRIBUTING.md, "Adding a method").
+METHOD_BOX_CLASS = "s18-method"
+METHOD_PREFIX = "Method: "
+
+
+def title_method_boxes(app, doctree) -> None:
+    """A label on an admonition has no title for Sphinx (only sections, figures and tables
+    do), so a bare ``{ref}`` to it fails. A method box's label gets the box's title, less
+    "Method: ", as its title: "Chi-square test of independence"."""
+    std = app.env.get_domain("std")
+    docname = app.env.docname
+    for box in doctree.findall(nodes.admonition):
+        if METHOD_BOX_CLASS not in box["classes"] or not box["names"]:
+            continue
+        title = next(iter(box.findall(nodes.title)), None)
+        shown = title.astext().removeprefix(METHOD_PREFIX) if title is not None else ""
+        for name in box["names"]:
+            found = std.anonlabels.get(name)
+            if shown and found and found[0] == docname:
+                std.labels[name] = (docname, found[1], shown)
+
+
 def _on_doctree_resolved(app, doctree, docname) -> None:
     if app.builder.format != "html" or Path(app.env.doc2path(docname)).suffix != ".ipynb":
         return
@@ -373,6 +397,7 @@ def setup(app):
     app.set_translator("html", CitationListTranslator)
     app.connect("builder-inited", _on_builder_inited_wheel)
     app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("doctree-read", title_method_boxes)
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("html-page-context", _on_page_context)

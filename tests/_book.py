@@ -21,3 +21,24 @@ def cells(path: Path) -> list[dict]:
 def cell_text(path: Path, kind: str | None = None) -> str:
     """A notebook's cells of one kind (or all), joined."""
     return "\n".join("".join(c["source"]) for c in cells(path) if kind in (None, c["cell_type"]))
+
+
+def tiny_site(folder: Path, conf: str, index: tuple[str, str]) -> tuple[object, str, str]:
+    """Build a one-page Sphinx site in ``folder``: ``conf`` is its conf.py, ``index`` the
+    page's (suffix, text). Returns (the application, its warnings, the page's HTML). Warnings
+    that only say a second application in this process re-registered docutils' node classes
+    are left out."""
+    import io
+
+    from sphinx.application import Sphinx
+
+    suffix, text = index
+    (folder / "conf.py").write_text(conf, encoding="utf-8")
+    (folder / f"index{suffix}").write_text(text, encoding="utf-8")
+    warnings = io.StringIO()
+    app = Sphinx(str(folder), str(folder), str(folder / "_build"), str(folder / "_doctrees"),
+                 "html", status=io.StringIO(), warning=warnings, freshenv=True)
+    app.build()
+    own = "\n".join(line for line in warnings.getvalue().splitlines()
+                    if "is already registered" not in line)
+    return app, own, (folder / "_build" / "index.html").read_text(encoding="utf-8")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import io
 import json
 import re
 
 import pytest
 
 from seto2018 import adapters
+from _book import tiny_site as build_tiny_site
 
 
 @contextlib.contextmanager
@@ -121,17 +121,10 @@ PAGE = "Tiny\n====\n\nSee [CIT1]_ and [CIT2]_.\n\n.. [CIT1] One entry.\n.. [CIT2
 @pytest.fixture(scope="module")
 def tiny_site(tmp_path_factory) -> tuple[object, str]:
     """(the Sphinx application, the page's HTML) of a one-page site in the book's theme."""
-    from sphinx.application import Sphinx
-
-    folder = tmp_path_factory.mktemp("tiny-site")
-    (folder / "conf.py").write_text(CONF)
-    (folder / "index.rst").write_text(PAGE)
-    warnings = io.StringIO()
-    app = Sphinx(str(folder), str(folder), str(folder / "_build"), str(folder / "_doctrees"),
-                 "html", status=io.StringIO(), warning=warnings, freshenv=True)
-    app.build()
-    assert app.statuscode == 0, warnings.getvalue()
-    return app, (folder / "_build" / "index.html").read_text(encoding="utf-8")
+    app, warnings, page = build_tiny_site(tmp_path_factory.mktemp("tiny-site"), CONF,
+                                          (".rst", PAGE))
+    assert app.statuscode == 0, warnings
+    return app, page
 
 
 def head(page: str) -> str:

@@ -49,6 +49,10 @@ def toy_book(**changes) -> Book:
             "toy-section": Target("chapters/toy", "toy-section", "A section of this page"),
             "other-section": Target("chapters/other", "other-section", "Another page's section"),
         },
+        equations={
+            "eq-toy": Target("chapters/toy", "equation-eq-toy", "(3.1)", "3.1", "equation"),
+            "eq-other": Target("chapters/other", "equation-eq-other", "(4.2)", "4.2", "equation"),
+        },
         citations={"seto2018production": ("Seto et al.", "2018"),
                    "wickham2014tidy": ("Wickham", "2014"),
                    "benjamini1995controlling": ("Benjamini and Hochberg", "1995")},
@@ -177,6 +181,28 @@ def test_math_and_code_directives_become_jupyters_own():
     assert convert("```{code-block} python\n:linenos:\nx = 1\n```") == "```python\nx = 1\n```"
 
 
+def test_a_labelled_equation_gets_its_number_as_a_tag_and_eq_shows_it():
+    text = "$$\nX^2 = \\sum_i \\frac{(O_i - E_i)^2}{E_i}\n$$ (eq-toy)\n\nBy {eq}`eq-toy`."
+    assert convert(text) == (
+        "$$\nX^2 = \\sum_i \\frac{(O_i - E_i)^2}{E_i}\n\\tag{3.1}\n$$\n\nBy (3.1).")
+    assert convert("As {eq}`eq-other`.") == (
+        f"As [(4.2)]({BASEURL}chapters/other.html#equation-eq-other).")
+    assert convert("Inline $a_b * c_d$ stays.") == "Inline $a_b * c_d$ stays."
+
+
+def test_an_unknown_equation_label_is_an_error_naming_it():
+    with pytest.raises(ConversionError, match="'eq-none' is not a numbered equation"):
+        convert("See {eq}`eq-none`.")
+
+
+def test_a_dropdown_becomes_details_one_click_away():
+    text = ("::::{admonition} Check your understanding\n:class: s18-check\n\nWhy?\n\n"
+            ":::{dropdown} Answer\nBecause {term}`Odds ratio`.\n:::\n::::")
+    assert convert(text) == ("> **Check your understanding**\n>\n> Why?\n>\n> <details>\n"
+                             "> <summary>Answer</summary>\n>\n> Because Odds ratio.\n>\n"
+                             "> </details>")
+
+
 def test_an_unclosed_directive_is_an_error():
     with pytest.raises(ConversionError, match=r"cell 1: the fence '````\{note\}' is not closed"):
         convert("````{note}\nA note.\n```")
@@ -287,14 +313,15 @@ site = pytest.mark.site
 CHAPTERS = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
 RAW_MYST = [
     (re.compile(r"\{glue"), "a glue role"),
-    (re.compile(r"\{term\}"), "a {term} role"),
-    (re.compile(r"\{doc\}"), "a {doc} role"),
-    (re.compile(r"\{numref\}"), "a {numref} role"),
-    (re.compile(r"\{ref\}"), "a {ref} role"),
+    (re.compile(r"\{term\}`"), "a {term} role"),
+    (re.compile(r"\{doc\}`"), "a {doc} role"),
+    (re.compile(r"\{numref\}`"), "a {numref} role"),
+    (re.compile(r"\{ref\}`"), "a {ref} role"),  # the backtick: not LaTeX's \text{ref}
     (re.compile(r"\{cite"), "a {cite} role"),
     (re.compile(r"\{[\w:-]+\}`"), "a role"),
     (re.compile(r"^\s*(`{3,}|:{3,})\s*\{", re.M), "a directive fence"),
     (re.compile(r"^\s*\([^()\s]+\)=\s*$", re.M), "a label target"),
+    (re.compile(r"^[\s>]*\$\$[ \t]*\(", re.M), "an equation's label"),
 ]
 EDITIONS = {"reader": READER, "student": STUDENT}
 

@@ -123,13 +123,16 @@ def source_segments(markdown: str) -> list[list[str]]:
     A run ends where the build puts text of its own: a role (a glued number, a reference's
     title, a term), a link's address, a list's number, a fence or an option line.
     """
-    segments = []
+    segments, in_math = [], False
     for line in markdown.splitlines():
-        if re.match(r"\s*(```|~~~|:::|:\w[\w-]*:)", line):
+        if line.strip().startswith("$$"):  # a display formula: MathML on the page, not words
+            in_math = not in_math if line.strip() == "$$" or in_math else False
+        if in_math or line.strip().startswith("$$") or re.match(
+                r"\s*(```|~~~|:::|:\w[\w-]*:)", line):
             segments.append(None)
             continue
         line = re.sub(r"^\s*(\d+[.)]|[-*+])\s+", "", line)
-        for piece in re.split(r"\{[\w:-]+\}`[^`]*`|\]\([^)]*\)", line):
+        for piece in re.split(r"\{[\w:-]+\}`[^`]*`|\]\([^)]*\)|\$[^$\n]+\$", line):
             segments.append(piece)
             segments.append(None)
         segments.pop()
@@ -163,7 +166,8 @@ class _PageText(HTMLParser):
         elif "solution" in classes and tag not in _VOID:
             self._depth = 1
             self.solutions.append([])
-        self._text(" ")
+        # A formula's LaTeX (its alttext) is its text for the search index, as for a reader.
+        self._text(" " + (dict(attrs).get("alttext") or "") + " " if tag == "math" else " ")
 
     def handle_endtag(self, tag):
         self._text(" ")

@@ -178,6 +178,14 @@ def test_page_in_browser(page_path, base_url, browser, axe):
             "[...document.querySelectorAll('.s18-chart')]"
             ".filter(c => !(c.getAttribute('aria-label') || '').trim()).map(c => c.id)")
         assert not unlabelled, f"{page_path}: charts drawn without an ARIA label: {unlabelled}"
+    # Formulas are MathML the browser lays out itself (seto2018/mathml.py): each one shown
+    # (outside a closed answer) has a size; none is left as text for a script to typeset.
+    formulas = page.evaluate(
+        "[...document.querySelectorAll('math')].filter(m => !m.closest('details:not([open])'))"
+        ".map(m => [m instanceof MathMLElement, m.getBoundingClientRect().width > 0"
+        " && m.getBoundingClientRect().height > 0, m.textContent.slice(0, 40)])")
+    undrawn_math = [text for is_mathml, sized, text in formulas if not (is_mathml and sized)]
+    assert not undrawn_math, f"{page_path}: formulas not laid out as MathML: {undrawn_math[:5]}"
     # A chart shown without the book's renderer reaches the page as its text repr, not a chart.
     undrawn = page.locator(".cell_output").filter(has_text="alt.").filter(has_text="Chart(").count()
     assert undrawn == 0, f"{page_path}: {undrawn} chart outputs are text, not charts (charts.enable()?)"
