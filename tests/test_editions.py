@@ -534,3 +534,19 @@ def test_students_edition_is_marked_and_offers_no_solution_or_launch_link(reader
     assert "mybinder.org" in chapter or "colab.research" in chapter
     assert any('class="solution' in (reader / f"{p}.html").read_text(encoding="utf-8")
                for p in toc_files())
+
+
+@site
+def test_students_edition_keeps_the_checks_of_understanding_and_their_answers(reader, student):
+    # They are for self-study, not assessment: the student edition removes solutions only.
+    for page in toc_files():
+        if not page.startswith("chapters/"):
+            continue
+        counts = []
+        for site in (reader, student):
+            text = (site / f"{page}.html").read_text(encoding="utf-8")
+            checks = re.findall(r'<div class="[^"]*\bs18-check\b[^"]*"', text)
+            answers = re.findall(r'<details class="[^"]*sd-dropdown', text)
+            counts.append((len(checks), len(answers)))
+        assert counts[0] == counts[1] and counts[0][0] >= 3 and counts[0][1] >= counts[0][0], (
+            f"{page}: (checks, dropdowns) reader {counts[0]}, student {counts[1]}")
