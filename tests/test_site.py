@@ -164,6 +164,9 @@ def test_page_in_browser(page_path, base_url, browser, axe):
 
     response = page.goto(base_url + f"{page_path}.html", wait_until="load")
     assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
+    if page_path == "index":  # the front door's refresh sends the browser on: check that page
+        page.wait_for_url(f"**/{toc_files()[0]}.html")
+        page.wait_for_load_state("load")
 
     n_charts = page.locator(".s18-chart").count()
     if n_charts:
