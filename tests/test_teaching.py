@@ -8,7 +8,6 @@ show (MathML, no script) is checked by the site tests in tests/test_mathml.py.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from seto2018 import mathml, toc
 
-from _book import ROOT, tiny_site
+from _book import ROOT, cells, tiny_site
 
 CHAPTERS = toc.chapters()
 NAMES = [path.stem for path in CHAPTERS]
@@ -90,12 +89,12 @@ def blocks(text: str, chapter: str, cell: int) -> list[Block]:
     return found
 
 
-def notebook(name: str) -> list[dict]:
-    return json.loads((ROOT / "chapters" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+def chapter(name: str) -> Path:
+    return ROOT / "chapters" / f"{name}.ipynb"
 
 
 def markdown_cells(name: str) -> list[tuple[int, str]]:
-    return [(i, toc.source(c)) for i, c in enumerate(notebook(name)) if c["cell_type"] == "markdown"]
+    return mathml.markdown_cells(chapter(name))
 
 
 def chapter_blocks(name: str) -> list[Block]:
@@ -119,7 +118,7 @@ def code_that_relies(name: str) -> list[tuple[int, str]]:
     """(cell, code) a reader sees or runs as the lesson: code cells the page does not remove,
     and the code blocks of solutions. Hidden checks (``remove-cell``) are not the lesson."""
     found = []
-    for index, cell in enumerate(notebook(name)):
+    for index, cell in enumerate(cells(chapter(name))):
         text = toc.source(cell)
         if cell["cell_type"] == "code":
             if "remove-cell" not in cell.get("metadata", {}).get("tags", []):
@@ -224,7 +223,7 @@ def test_each_chapter_ends_with_key_terms_and_further_reading(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_formula_converts_to_mathml(name):
-    count, problems = mathml.check_notebook(ROOT / "chapters" / f"{name}.ipynb")
+    count, problems = mathml.check_notebook(chapter(name))
     assert not problems, "\n".join(problems)
 
 
