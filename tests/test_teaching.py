@@ -161,7 +161,10 @@ def test_the_methods_page_links_every_box_and_nothing_else():
                              f"misses {sorted(boxes - linked)}")
     assert "methods" in toc.files(), "methods.md is not in _toc.yml"
     # Each link sits under the heading of the chapter whose box it is.
-    for heading, links in re.findall(r"(?ms)^## In \{doc\}`chapters/([\w-]+)`(.*?)(?=^## |\Z)", page):
+    groups = re.findall(r"(?ms)^\*\*In \{doc\}`chapters/([\w-]+)`:\*\*(.*?)(?=^\*\*In |\Z)", page)
+    assert [g for g, _ in groups] == list(dict.fromkeys(b.chapter for b in method_boxes())), (
+        "methods.md: one '**In {doc}`chapters/<name>`:**' line per chapter with a box, in order")
+    for heading, links in groups:
         for label in re.findall(r"<(method-[\w-]+)>`", links):
             box = next(b for b in method_boxes() if b.options.get("name") == label)
             assert box.chapter == heading, (f"methods.md lists {label} under {heading}; its box "
