@@ -6,8 +6,9 @@ site) before a formula shows; a page on a school network or offline would show r
 is HTML's own markup for mathematics: every current browser draws it with the reader's math
 font, and screen readers read it as mathematics. The conversion runs in Python at build time
 (``latex2mathml``, pinned in requirements.txt), so ``make book`` needs nothing but the Python
-environment, and a page carries no script and no font for its formulas. In Jupyter and Colab the
-same ``$...$`` renders as usual (their MathJax).
+environment, and a page carries no script to typeset and no font for its formulas (only a few
+inline lines that make a too-wide formula's scroll box reachable by keyboard). In Jupyter and
+Colab the same ``$...$`` renders as usual (their MathJax).
 
 latex2mathml converts a subset of LaTeX, and what it does not know it passes through silently
 (``\\foo`` becomes the letters "\\foo"; ``&`` and ``<`` can come out unescaped). :func:`to_mathml`

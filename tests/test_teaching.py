@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from seto2018 import mathml, toc
+from seto2018 import mathml, sphinxext, toc
 
 from _book import ROOT, cells, tiny_site
 
@@ -103,7 +103,8 @@ def chapter_blocks(name: str) -> list[Block]:
 
 def method_boxes() -> list[Block]:
     return [block for name in NAMES for block in chapter_blocks(name)
-            if block.name == "admonition" and block.argument.startswith("Method:")]
+            if block.name == "admonition"
+            and block.argument.startswith(sphinxext.METHOD_PREFIX)]
 
 
 def section(name: str, heading: str) -> str:
@@ -133,7 +134,7 @@ def code_that_relies(name: str) -> list[tuple[int, str]]:
 def test_each_method_box_has_its_label_class_lead_ins_and_a_numbered_formula():
     for box in method_boxes():
         where = f"chapters/{box.chapter}.ipynb, cell {box.cell}, box {box.argument!r}"
-        assert box.options.get("class", "").split()[:1] == ["s18-method"], where
+        assert box.options.get("class", "").split()[:1] == [sphinxext.METHOD_BOX_CLASS], where
         assert box.options.get("name", "").startswith("method-"), f"{where}: no :name: method-..."
         positions = [box.body.find(f"**{lead}**") for lead in LEAD_INS]
         assert all(p >= 0 for p in positions) and positions == sorted(positions), (
